@@ -1,0 +1,232 @@
+"""The ``podcast`` command line: thin commands that load options and call one stage each."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from podcast import __version__
+from podcast.problems import CatalogError, PodcastError, Problem, Severity
+
+CATALOG_OPTION = click.option(
+    "--catalog",
+    "-c",
+    type=click.Path(path_type=Path),
+    default=Path("episodes"),
+    show_default=True,
+    help="The catalog folder (with show.yaml).",
+)
+BUILD_OPTION = click.option(
+    "--build-dir",
+    "-o",
+    type=click.Path(path_type=Path),
+    default=Path("feed"),
+    show_default=True,
+    help="Where the build is written.",
+)
+STRICT_OPTION = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        colour = "red" if problem.severity is Severity.ERROR else "yellow"
+        click.secho(str(problem), fg=colour, err=True)
+
+
+class PodcastGroup(click.Group):
+    """Turns user-facing errors into messages and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CatalogError as error:
+            _print_problems(error.problems)
+            errors = sum(p.severity is Severity.ERROR for p in error.problems)
+            warnings = len(error.problems) - errors
+            click.secho(
+                f"{errors} error(s), {warnings} warning(s): nothing was built or published.",
+                fg="red",
+                err=True,
+            )
+            sys.exit(1)
+        except PodcastError as error:
+            click.secho(f"error: {error}", fg="red", err=True)
+            sys.exit(1)
+        except KeyboardInterrupt:
+            click.secho("interrupted: the published show is unchanged.", fg="red", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=PodcastGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="podcast")
+def cli() -> None:
+    """Turn a folder of episodes into a published podcast.
+
+    \b
+    Typical use:
+      podcast validate      check the whole catalog, report every problem
+      podcast build         encode audio, write feed.xml and pages into feed/
+      podcast publish       build, then copy feed/ to the target (public/ by default)
+      podcast serve         serve the published show for a podcast app on your network
+    """
+
+
+@cli.command()
+@CATALOG_OPTION
+@STRICT_OPTION
+def validate(catalog: Path, strict: bool) -> None:
+    """Check the catalog in one pass and report every problem with file, line and field."""
+    from podcast.catalog import load_catalog
+
+    loaded, problems = load_catalog(catalog)
+    _print_problems(problems.sorted())
+    problems.raise_if_errors(strict=strict)
+    assert loaded is not None
+    click.echo(
+        f"{catalog}: {len(loaded.seasons)} season(s), {len(loaded.episodes)} episode(s), "
+        f"{len(problems.warnings)} warning(s): OK"
+    )
+
+
+@cli.command()
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write show/season/episode .schema.json into this folder instead of printing.",
+)
+def schema(out: Path | None) -> None:
+    """Export the catalog's JSON Schema, for autocompletion in editors."""
+    from podcast.models import EpisodeFile, SeasonFile, ShowFile
+
+    schemas = {
+        "show": ShowFile.model_json_schema(),
+        "season": SeasonFile.model_json_schema(),
+        "episode": EpisodeFile.model_json_schema(),
+    }
+    if out is None:
+        click.echo(json.dumps(schemas, indent=2, ensure_ascii=False))
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    for name, value in schemas.items():
+        path = out / f"{name}.schema.json"
+        path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        click.echo(f"wrote {path}")
+
+
+def _run_build(catalog: Path, build_dir: Path, strict: bool, jobs: int | None):
+    from podcast.build import BuildOptions, build
+
+    options = BuildOptions(
+        catalog=catalog,
+        output=build_dir,
+        cache=catalog.parent / ".cache",
+        strict=strict,
+        jobs=jobs or os.cpu_count() or 1,
+    )
+    result = build(options)
+    _print_problems(result.warnings)
+    click.echo(
+        f"built {len(result.episodes)} episode(s) of {len(result.catalog.episodes)} into "
+        f"{build_dir}/ (feed: {result.catalog.show.feed_url})"
+    )
+    return result
+
+
+@cli.command("build")
+@CATALOG_OPTION
+@BUILD_OPTION
+@STRICT_OPTION
+@click.option("--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel.")
+def build_command(catalog: Path, build_dir: Path, strict: bool, jobs: int | None) -> None:
+    """Validate, encode the audio and write the feed and pages into the build folder."""
+    _run_build(catalog, build_dir, strict, jobs)
+
+
+@cli.command("publish")
+@CATALOG_OPTION
+@BUILD_OPTION
+@STRICT_OPTION
+@click.option(
+    "--to",
+    "target",
+    default=None,
+    metavar="TARGET",
+    help="A local folder or s3://bucket/prefix. Default: $PODCAST_BUCKET, show.yaml's "
+    "publish_to, or public/.",
+)
+@click.option("--dry-run", "-n", is_flag=True, help="Show what would change; change nothing.")
+@click.option("--prune", is_flag=True, help="Delete published files that are no longer built.")
+@click.option("--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel.")
+def publish_command(
+    catalog: Path,
+    build_dir: Path,
+    strict: bool,
+    target: str | None,
+    dry_run: bool,
+    prune: bool,
+    jobs: int | None,
+) -> None:
+    """Build, then copy the build to the target: media first, the feed last."""
+    from podcast.publish import open_target, publish
+
+    result = _run_build(catalog, build_dir, strict, jobs)
+    spec = target or os.environ.get("PODCAST_BUCKET") or result.catalog.show.meta.publish_to
+    spec = spec or "public"
+    report = publish(build_dir, open_target(spec), dry_run=dry_run, prune=prune)
+    verb = "would publish" if dry_run else "published"
+    for change in report.changes:
+        if dry_run or change.action == "delete":
+            click.echo(f"  {change.action:7} {change.relpath} ({change.size:,} bytes)")
+    click.echo(
+        f"{verb} to {report.target}: {len(report.changes)} file(s) changed "
+        f"({report.bytes:,} bytes), {report.unchanged} unchanged"
+    )
+
+
+@cli.command()
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("public"),
+    show_default=True,
+    help="The published folder to serve.",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@CATALOG_OPTION
+def serve(directory: Path, host: str, port: int, catalog: Path) -> None:
+    """Serve the published show over HTTP (HEAD and byte ranges) for podcast apps.
+
+    Feed and pages are served with the show's base_url replaced by this
+    server's address, so an app on the same network can subscribe and download.
+    """
+    import socket
+
+    from podcast.serve import make_server
+
+    if not directory.is_dir():
+        raise PodcastError(f"{directory}: not found (run podcast publish first)")
+    base_url = None
+    if (catalog / "show.yaml").is_file():
+        from podcast.models import ShowFile
+        from podcast.yamlsource import YamlSource
+
+        base_url = ShowFile.model_validate(YamlSource.read(catalog / "show.yaml").data).base_url
+    server = make_server(directory, host, port, base_url)
+    shown = host if host not in ("0.0.0.0", "") else socket.gethostbyname(socket.gethostname())
+    click.echo(f"serving {directory}/ at http://{shown}:{server.server_port}/")
+    click.echo(f"subscribe to http://{shown}:{server.server_port}/feed.xml (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,369 @@
+"""The catalog's file formats, declared once as frozen, typed models.
+
+``ShowFile``, ``SeasonFile`` and ``EpisodeFile`` are exactly what
+``show.yaml``, ``season.yaml`` and ``episode.yaml`` may contain: unknown keys
+are rejected, and ``podcast schema`` exports their JSON Schema for editors.
+The loader (:mod:`podcast.catalog`) turns them into the resolved
+:class:`Catalog` that every later stage consumes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    Tag,
+    WithJsonSchema,
+)
+
+TIME_PATTERN = re.compile(r"^(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)(?:\.(\d{1,3}))?$")
+
+
+def parse_timestamp(value: Any) -> float:
+    """``HH:MM:SS[.mmm]`` (or ``MM:SS``) to seconds; numbers are taken as seconds."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a time (expected HH:MM:SS[.mmm])")
+    if isinstance(value, int | float):
+        if value < 0:
+            raise ValueError(f"{value!r} is not a time (expected HH:MM:SS[.mmm], not negative)")
+        return float(value)
+    if isinstance(value, str):
+        match = TIME_PATTERN.match(value.strip())
+        if match:
+            hours, minutes, seconds, millis = match.groups()
+            total = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+            return total + (int(millis.ljust(3, "0")) / 1000 if millis else 0.0)
+    raise ValueError(f'"{value}" is not a time (expected HH:MM:SS[.mmm])')
+
+
+def format_timestamp(seconds: float, millis: bool = True) -> str:
+    """Seconds to ``HH:MM:SS.mmm`` (or ``HH:MM:SS``)."""
+    total_ms = round(seconds * 1000)
+    hours, rest = divmod(total_ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, ms = divmod(rest, 1000)
+    text = f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return f"{text}.{ms:03d}" if millis else text
+
+
+Timestamp = Annotated[
+    float,
+    BeforeValidator(parse_timestamp),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^(\d{1,3}:)?[0-5]?\d:[0-5]\d(\.\d{1,3})?$",
+            "description": "A time in the audio, HH:MM:SS[.mmm]",
+        }
+    ),
+]
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+\.[^\s]*$|^https?://localhost(:\d+)?(/\S*)?$", value):
+        raise ValueError(f'"{value}" is not an absolute http(s) URL')
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+NonEmpty = Annotated[str, Field(min_length=1)]
+
+
+def _email(value: str) -> str:
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        raise ValueError(f'"{value}" is not an e-mail address')
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
+
+
+class Model(BaseModel):
+    """Base of all catalog models: immutable, unknown keys forbidden."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Person(Model):
+    """A host or guest. Define once under ``people:`` in show.yaml, refer to by key."""
+
+    name: NonEmpty
+    role: str | None = Field(None, description="What the person does, e.g. their job title")
+    bio: str | None = None
+    url: HttpUrl | None = None
+    image: str | None = Field(None, description="Image file next to the YAML, or an URL")
+
+
+PersonRef = Annotated[
+    Annotated[str, Tag("key")] | Annotated[Person, Tag("person")],
+    Discriminator(lambda value: "key" if isinstance(value, str) else "person"),
+    Field(description="A key of show.yaml's people:, or a person written out in full"),
+]
+UNION_TAGS = {"key", "person"}
+
+
+def parse_date(value: Any) -> dt.date | dt.datetime:
+    """A date, or a date-time that says its time zone."""
+    if isinstance(value, str):
+        try:
+            value = (
+                dt.date.fromisoformat(value)
+                if len(value.strip()) == 10
+                else dt.datetime.fromisoformat(value.strip())
+            )
+        except ValueError:
+            raise ValueError(
+                f'"{value}" is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+01:00)'
+            ) from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError(
+                f'"{value.isoformat()}" has no time zone (expected e.g. {value.isoformat()}+01:00)'
+            )
+        return value
+    if isinstance(value, dt.date):
+        return value
+    raise ValueError(f'"{value}" is not a date (expected YYYY-MM-DD)')
+
+
+EpisodeDate = Annotated[
+    dt.date | dt.datetime,
+    PlainValidator(parse_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "description": "YYYY-MM-DD, or an ISO date-time with time zone",
+            "pattern": (
+                r"^\d{4}-\d{2}-\d{2}"
+                r"([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$"
+            ),
+        }
+    ),
+]
+
+
+class Owner(Model):
+    name: NonEmpty
+    email: Email
+
+
+class AudioSettings(Model):
+    """How episode audio is normalized and encoded."""
+
+    loudness: float = Field(-16.0, le=-5, ge=-40, description="Target LUFS for stereo output")
+    loudness_mono: float = Field(
+        -19.0,
+        le=-5,
+        ge=-40,
+        description="Target LUFS for mono output (as loud as -16 stereo)",
+    )
+    true_peak: float = Field(-1.0, le=0, ge=-10, description="True-peak ceiling in dBTP")
+    bitrate_stereo: int = Field(128, ge=32, le=320, description="MP3 kbit/s for stereo masters")
+    bitrate_mono: int = Field(64, ge=32, le=320, description="MP3 kbit/s for mono masters")
+    when_too_loud: Literal["limit", "lower"] = Field(
+        "limit",
+        description="If the target cannot be reached linearly within the true-peak ceiling: "
+        "'limit' peaks harder, or 'lower' the target",
+    )
+    intro: str | None = Field(None, description="Jingle prepended to every episode (file path)")
+    outro: str | None = Field(None, description="Jingle appended to every episode (file path)")
+    crossfade: float = Field(0.0, ge=0, le=10, description="Crossfade in seconds for intro/outro")
+
+
+class CardStyle(Model):
+    """Look of quote cards and takeaway slides."""
+
+    background: str = "#1d3557"
+    foreground: str = "#ffffff"
+    accent: str = "#f4a261"
+    font: str | None = Field(None, description="A .ttf/.otf file next to show.yaml")
+
+
+class Takeaway(Model):
+    title: NonEmpty
+    text: str | None = None
+
+
+def _takeaway(value: Any) -> Any:
+    return {"title": value} if isinstance(value, str) else value
+
+
+TakeawayItem = Annotated[Takeaway, BeforeValidator(_takeaway)]
+
+
+class ShowFile(Model):
+    """``show.yaml``: the channel."""
+
+    title: NonEmpty
+    subtitle: str | None = None
+    description: NonEmpty
+    language: NonEmpty = Field(description="Language code, e.g. de or de-DE")
+    author: NonEmpty
+    owner: Owner
+    link: HttpUrl = Field(description="The show's website")
+    base_url: HttpUrl = Field(description="Where the published show lives; all URLs build on it")
+    artwork: str = "artwork.jpg"
+    categories: tuple[NonEmpty, ...] = Field(min_length=1, description="Apple Podcasts categories")
+    explicit: bool = False
+    type: Literal["episodic", "serial"] = "episodic"
+    copyright: str | None = None
+    timezone: str = Field(
+        "UTC", description="Time zone for dates without a time, e.g. Europe/Berlin"
+    )
+    hosts: tuple[PersonRef, ...] = Field(default_factory=tuple)
+    people: dict[str, Person] = Field(default_factory=dict)
+    audio: AudioSettings = AudioSettings()
+    cards: CardStyle = CardStyle()
+    links: dict[str, HttpUrl] = Field(
+        default_factory=dict, description="Where else to subscribe, e.g. Apple Podcasts: https://…"
+    )
+    guid: str | None = Field(None, description="podcast:guid; computed from the feed URL if unset")
+    locked: bool = True
+    new_feed_url: HttpUrl | None = Field(None, description="Set when the show moved to a new feed")
+    publish_to: str | None = Field(None, description="s3://bucket/prefix or a local folder")
+
+
+class SeasonFile(Model):
+    """``season.yaml``."""
+
+    number: int = Field(ge=0)
+    title: NonEmpty
+    description: str | None = None
+    takeaways: tuple[TakeawayItem, ...] = Field(default_factory=tuple)
+    takeaways_title: str | None = Field(
+        None, description="Heading for the takeaways, e.g. 'Was braucht es für …?'"
+    )
+
+
+class Chapter(Model):
+    start: Timestamp
+    title: NonEmpty
+    url: HttpUrl | None = None
+
+
+class Quote(Model):
+    text: NonEmpty
+    speaker: NonEmpty = Field(description="A person key, or the name of a guest or host")
+    start: Timestamp
+    end: Timestamp
+    tags: tuple[str, ...] = Field(default_factory=tuple)
+
+
+class EpisodeFile(Model):
+    """``episode.yaml``."""
+
+    title: NonEmpty
+    number: int | None = Field(None, ge=0)
+    type: Literal["full", "trailer", "bonus"] = "full"
+    date: EpisodeDate = Field(
+        description="A date, or an ISO date-time with time zone; in the future means scheduled"
+    )
+    draft: bool = False
+    audio: NonEmpty = Field(description="The audio master, next to episode.yaml")
+    summary: NonEmpty = Field(description="One line")
+    description: str = Field("", description="Show notes in Markdown")
+    guests: tuple[PersonRef, ...] = Field(default_factory=tuple)
+    hosts: tuple[PersonRef, ...] | None = None
+    chapters: tuple[Chapter, ...] = Field(default_factory=tuple)
+    quotes: tuple[Quote, ...] = Field(default_factory=tuple)
+    takeaways: tuple[TakeawayItem, ...] = Field(default_factory=tuple)
+    explicit: bool | None = None
+    artwork: str | None = None
+    transcript: str | None = None
+    guid: str | None = None
+    slug: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+
+
+# --- the resolved catalog -------------------------------------------------
+
+
+class AudioInfo(Model):
+    """What probing the master found."""
+
+    duration: float
+    channels: int
+    sample_rate: int
+    codec: str
+
+
+class ShowEntry(Model):
+    meta: ShowFile
+    root: Path
+    artwork: Path
+    hosts: tuple[Person, ...]
+    timezone: Any = Field(description="a zoneinfo.ZoneInfo")
+
+    @property
+    def feed_url(self) -> str:
+        return self.url("feed.xml")
+
+    def url(self, relpath: str) -> str:
+        return self.meta.base_url.rstrip("/") + "/" + relpath.lstrip("/")
+
+
+class SeasonEntry(Model):
+    meta: SeasonFile
+    folder: Path
+    slug: str
+
+    @property
+    def number(self) -> int:
+        return self.meta.number
+
+
+class EpisodeEntry(Model):
+    meta: EpisodeFile
+    folder: Path
+    slug: str
+    season: SeasonEntry
+    published: dt.datetime = Field(description="Aware date-time of publication")
+    hosts: tuple[Person, ...]
+    guests: tuple[Person, ...]
+    audio_path: Path
+    audio: AudioInfo
+    artwork: Path | None
+    transcript: Path | None
+
+    @property
+    def number(self) -> int | None:
+        return self.meta.number
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def explicit(self) -> bool | None:
+        return self.meta.explicit
+
+    def speaker(self, quote: Quote) -> Person | None:
+        for person in (*self.guests, *self.hosts):
+            if quote.speaker == person.name:
+                return person
+        return None
+
+    def is_public(self, now: dt.datetime) -> bool:
+        return not self.meta.draft and self.published <= now
+
+
+class Catalog(Model):
+    show: ShowEntry
+    seasons: tuple[SeasonEntry, ...]
+    episodes: tuple[EpisodeEntry, ...] = Field(description="Newest first")
+
+    def public_episodes(self, now: dt.datetime | None = None) -> tuple[EpisodeEntry, ...]:
+        now = now or dt.datetime.now(dt.UTC)
+        return tuple(e for e in self.episodes if e.is_public(now))
+
+    def season_episodes(self, season: SeasonEntry, now: dt.datetime | None = None):
+        return tuple(e for e in self.public_episodes(now) if e.season.number == season.number)

@@ -1,0 +1,75 @@
+"""Transcripts in WebVTT and SubRip: parsed into cues, so they can be checked and shown."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+MIME_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
+
+_TIMING = re.compile(
+    r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})"
+)
+
+
+class TranscriptError(Exception):
+    def __init__(self, line: int, message: str):
+        self.line = line
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    text: str
+    speaker: str | None = None
+
+
+def _seconds(stamp: str) -> float:
+    parts = stamp.replace(",", ".").split(":")
+    seconds = float(parts[-1])
+    minutes = int(parts[-2])
+    hours = int(parts[0]) if len(parts) == 3 else 0
+    return hours * 3600 + minutes * 60 + seconds
+
+
+_VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>(.*?)(?:</v>)?$", re.S)
+
+
+def parse_transcript(path: Path) -> list[Cue]:
+    """Cues of a .vtt or .srt file; :class:`TranscriptError` names the bad line."""
+    suffix = path.suffix.lower()
+    if suffix not in MIME_TYPES:
+        raise TranscriptError(0, f'"{path.name}" is not a transcript (expected .vtt or .srt)')
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    if suffix == ".vtt" and (not lines or not lines[0].startswith("WEBVTT")):
+        raise TranscriptError(1, 'expected "WEBVTT" on the first line')
+    cues: list[Cue] = []
+    index = 1 if suffix == ".vtt" else 0
+    while index < len(lines):
+        line = lines[index]
+        if "-->" not in line:
+            index += 1
+            continue
+        match = _TIMING.match(line)
+        if not match:
+            raise TranscriptError(index + 1, f'"{line.strip()}" is not a cue timing')
+        start, end = _seconds(match.group(1)), _seconds(match.group(2))
+        if end < start:
+            raise TranscriptError(index + 1, f"cue ends before it starts ({line.strip()})")
+        text_lines = []
+        index += 1
+        while index < len(lines) and lines[index].strip():
+            text_lines.append(lines[index].strip())
+            index += 1
+        text = "\n".join(text_lines)
+        speaker = None
+        voice = _VOICE.match(text)
+        if voice:
+            speaker, text = voice.group(1).strip(), voice.group(2).strip()
+        cues.append(Cue(start, end, text, speaker))
+    if not cues:
+        raise TranscriptError(1, "no cues found")
+    return cues
