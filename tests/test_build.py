@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import feedparser
 import podcastparser
@@ -28,7 +27,7 @@ def built(catalog_dir, tmp_path):
 
 
 def test_feed_is_read_by_feedparser_and_podcastparser(built):
-    options, result = built
+    options, _result = built
     feed_path = options.output / "feed.xml"
     parsed = feedparser.parse(feed_path.read_bytes())
     assert parsed.bozo == 0, parsed.get("bozo_exception")
@@ -49,7 +48,7 @@ def test_feed_is_read_by_feedparser_and_podcastparser(built):
 
 
 def test_one_mp3_and_one_page_per_published_episode(built):
-    options, result = built
+    options, _result = built
     files = sorted(p.relative_to(options.output).as_posix() for p in options.output.rglob("*"))
     assert [f for f in files if f.endswith(".mp3")] == [
         "audio/folge-14-positiv.mp3",
