@@ -13,8 +13,10 @@ from pathlib import Path
 
 from podcast.audio import EncodedAudio, encode_all
 from podcast.catalog import load_catalog
-from podcast.feed import FEED_PATH, EpisodeMedia, render_feed
+from podcast.feed import EpisodeMedia, render_feed
+from podcast.identity import EpisodeIdentity, assign_identities
 from podcast.models import Catalog, EpisodeEntry
+from podcast.paths import FEED_PATH
 from podcast.problems import Problem, Problems
 from podcast.site import render_site
 from podcast.writer import Writer
@@ -47,22 +49,21 @@ def validate(options: BuildOptions) -> tuple[Catalog, Problems]:
     return catalog, problems
 
 
-def audio_relpath(episode: EpisodeEntry) -> str:
-    return f"audio/{episode.slug}.mp3"
-
-
 def place_media(
     catalog: Catalog,
     episodes: tuple[EpisodeEntry, ...],
     encoded: dict[str, EncodedAudio],
+    identities: dict[str, EpisodeIdentity],
     writer: Writer,
 ) -> dict[str, EpisodeMedia]:
     media = {}
     for episode in episodes:
         audio = encoded[episode.slug]
-        relpath = audio_relpath(episode)
+        identity = identities[episode.slug]
+        relpath = identity.audio_relpath
         writer.copy_file(relpath, audio.path, "audio")
         media[episode.slug] = EpisodeMedia(
+            guid=identity.guid,
             relpath=relpath,
             url=catalog.show.url(relpath),
             size=audio.size,
@@ -76,7 +77,8 @@ def build(options: BuildOptions) -> BuildResult:
     episodes = catalog.public_episodes(options.now)
     writer = Writer(options.output)
     encoded = encode_all(episodes, catalog.show.meta.audio, options.cache, options.jobs)
-    media = place_media(catalog, episodes, encoded, writer)
+    identities = assign_identities(catalog, episodes, encoded)
+    media = place_media(catalog, episodes, encoded, identities, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
     writer.write_bytes(FEED_PATH, render_feed(catalog, episodes, media, options.now), "feed")
     render_site(catalog, episodes, media, writer, options.now)

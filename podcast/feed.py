@@ -11,24 +11,19 @@ from feedgen.feed import FeedGenerator
 from podcast import __version__
 from podcast.categories import split_category
 from podcast.models import Catalog, EpisodeEntry
-
-FEED_PATH = "feed.xml"
+from podcast.paths import episode_page
 
 
 @dataclass(frozen=True)
 class EpisodeMedia:
-    """Where an episode's published audio lives and what it is."""
+    """An episode as published: its GUID, and where its audio lives and what it is."""
 
+    guid: str
     relpath: str
     url: str
     size: int
     duration: float
     mime: str = "audio/mpeg"
-
-
-def episode_page(episode: EpisodeEntry) -> str:
-    """Path of an episode's show-notes page, relative to the site root."""
-    return f"episodes/{episode.slug}/"
 
 
 def render_feed(
@@ -70,7 +65,7 @@ def render_feed(
     for episode in reversed(episodes):
         item = media[episode.slug]
         fe = fg.add_entry()
-        fe.guid(episode.meta.guid or show.url(episode_page(episode)), permalink=False)
+        fe.guid(item.guid, permalink=False)
         fe.title(episode.title)
         fe.link(href=show.url(episode_page(episode)))
         fe.description(episode.meta.summary)

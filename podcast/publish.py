@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from podcast.feed import FEED_PATH
+from podcast.paths import FEED_PATH, STATE_PATH
 from podcast.problems import PodcastError
 from podcast.writer import file_sha256
 
@@ -103,8 +103,10 @@ def open_target(spec: str) -> Target:
 
 
 def upload_rank(relpath: str) -> int:
-    """Media and assets first, then pages, then the feed."""
+    """Media and assets first, then pages, then the published state, the feed last."""
     if relpath == FEED_PATH:
+        return 4
+    if relpath == STATE_PATH:
         return 3
     if relpath.endswith(".html"):
         return 2

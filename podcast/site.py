@@ -17,8 +17,9 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from podcast.feed import FEED_PATH, EpisodeMedia, episode_page
+from podcast.feed import EpisodeMedia
 from podcast.models import Catalog, EpisodeEntry, format_timestamp
+from podcast.paths import episode_page, page_file
 from podcast.writer import Writer
 
 OWNER = "site"
@@ -82,7 +83,4 @@ def render_site(
             page_url=show.url(path),
             **common,
         )
-        writer.write_text(path + "index.html", page, OWNER)
-
-
-__all__ = ["FEED_PATH", "render_markdown", "render_site"]
+        writer.write_text(page_file(path), page, OWNER)
