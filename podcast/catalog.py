@@ -49,6 +49,7 @@ ARTWORK_NAMES = ("artwork.jpg", "artwork.jpeg", "artwork.png")
 TRANSCRIPT_NAMES = ("transcript.vtt", "transcript.srt")
 MIN_SAMPLE_RATE = 22050
 SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 120.0
+DESCRIPTION_MAX_BYTES = 4000  # Apple Podcasts' limit for the channel description
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2}|-[0-9]{3}|-[A-Z][a-z]{3})?$")
 _TRANSLITERATE = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -264,6 +265,15 @@ class _Loader:
                 source.line(("language",)),
                 "language",
                 f'"{meta.language}" is not a language code (expected e.g. de, en, de-AT)',
+            )
+        size = len(meta.description.encode("utf-8"))
+        if size > DESCRIPTION_MAX_BYTES:
+            self.problems.add(
+                path,
+                source.line(("description",)),
+                "description",
+                f"is {size} bytes long in UTF-8 (expected at most {DESCRIPTION_MAX_BYTES}: "
+                "Apple Podcasts rejects longer ones)",
             )
         for index, category in enumerate(meta.categories):
             problem = category_problem(category)

@@ -98,8 +98,9 @@ def render_feed(
     podcastindex.register(fg)
     psc.register(fg)
     fg.title(meta.title)
-    fg.link(href=meta.link, rel="alternate")
+    # feedgen writes the last link as RSS <link>: the self link (atom:link) goes first.
     fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=meta.link, rel="alternate")
     fg.description(meta.description)
     fg.language(meta.language)
     if meta.copyright:
@@ -167,7 +168,5 @@ def render_feed(
             )
         if item.chapters_url:
             pi.chapters(item.chapters_url)
-        fe.psc.chapters(
-            SimpleChapter(c.start, c.title, href=c.url) for c in episode.meta.chapters
-        )
+        fe.psc.chapters(SimpleChapter(c.start, c.title, href=c.url) for c in episode.meta.chapters)
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)

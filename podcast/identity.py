@@ -210,7 +210,11 @@ def assign_identities(
             found = [i for i in candidates.get(catalog_key(episode), []) if i in unclaimed]
             if len(found) > 1:  # a master shared by several episodes: season and number decide
                 number = number_key(episode.season.number, episode.number)
-                found = [i for i in found if number_key(published[i].season, published[i].number) == number]
+                found = [
+                    i
+                    for i in found
+                    if number_key(published[i].season, published[i].number) == number
+                ]
             if len(found) == 1:
                 matches[episode.slug] = (found[0], how)
                 unclaimed.discard(found[0])
@@ -256,7 +260,6 @@ def assign_identities(
         path = episode.folder / EPISODE_FILE
         new = identities[episode.slug].guid
         if episode.meta.guid is not None:
-            owner = explicit_owner.get(record.guid)
             problems.add(
                 path,
                 _line(path, ("guid",)),
