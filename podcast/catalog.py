@@ -222,30 +222,27 @@ class _Loader:
         return path
 
     def audio(self, path: Path, source: YamlSource) -> AudioInfo | None:
-        line = source.line(("audio",))
+        def problem(message: str) -> None:
+            # the line is looked up only for a problem: it costs a second, round-trip parse
+            self.problems.add(source.path, source.line(("audio",)), "audio", message)
+
         if not path.is_file():
-            self.problems.add(
-                source.path,
-                line,
-                "audio",
-                f'file "{path.name}" not found next to {EPISODE_FILE} (expected the audio master)',
+            problem(
+                f'file "{path.name}" not found next to {EPISODE_FILE} (expected the audio master)'
             )
             return None
         if path.stat().st_size == 0:
-            self.problems.add(source.path, line, "audio", f'"{path.name}" is empty (0 bytes)')
+            problem(f'"{path.name}" is empty (0 bytes)')
             return None
         try:
             info = probe_audio(path)
         except MediaError as error:
-            self.problems.add(source.path, line, "audio", str(error))
+            problem(str(error))
             return None
         if info.sample_rate < MIN_SAMPLE_RATE:
-            self.problems.add(
-                source.path,
-                line,
-                "audio",
+            problem(
                 f'"{path.name}" is sampled at {info.sample_rate} Hz '
-                f"(expected at least {MIN_SAMPLE_RATE} Hz)",
+                f"(expected at least {MIN_SAMPLE_RATE} Hz)"
             )
         return info
 
