@@ -74,6 +74,17 @@ class TagError(PodcastError):
 # --- the one door to mutagen ---------------------------------------------------
 
 
+class WFED(id3.TextFrame):
+    """The podcast's feed URL, as Apple writes it: a text frame (with an encoding byte).
+
+    mutagen declares WFED a URL frame (no encoding byte); TagLib and iTunes read
+    it as the text frame Apple writes, so it is written that way.
+    """
+
+
+OWN_FRAMES: dict[str, type[id3.Frame]] = {"WFED": WFED}
+
+
 class Id3:
     """Every mutagen call of this stage, each naming ``file`` in its error."""
 
@@ -89,8 +100,10 @@ class Id3:
 
     def frame(self, frame_id: str, **values: Any) -> id3.Frame:
         """An ID3 frame of class ``frame_id`` (TIT2, CHAP, …) with ``values``."""
+        frame_class = OWN_FRAMES.get(frame_id) or getattr(id3, frame_id, None)
+        if not (isinstance(frame_class, type) and issubclass(frame_class, id3.Frame)):
+            raise TagError(f"{self.file}: {frame_id}: not an ID3 frame")
         with self._errors(frame_id):
-            frame_class = getattr(id3, frame_id)
             return frame_class(**values)
 
     def render(self, frames: Sequence[id3.Frame]) -> bytes:
@@ -99,6 +112,7 @@ class Id3:
             tag = id3.ID3()
             for frame in frames:
                 tag.add(frame)
+            tag.update_to_v23()  # TDRC → TYER + TDAT, also inside the chapters
             out = io.BytesIO()
             tag.save(out, v1=0, v2_version=ID3_VERSION, v23_sep="/", padding=lambda _: 0)
         return _chapters_in_order(out.getvalue())
@@ -283,7 +297,7 @@ FRAMES: tuple[FrameField, ...] = (
     ),
     FrameField("podcast flag", "PCST", lambda s: 1, flag_frame),
     FrameField("episode GUID (the feed item's guid)", "TGID", lambda s: s.identity.guid),
-    FrameField("feed URL", "WFED", lambda s: s.show.feed_url, url_frame),
+    FrameField("feed URL", "WFED", lambda s: uri(s.show.feed_url)),  # text frame, see WFED
     FrameField("episode artwork, else show artwork", "APIC", lambda s: s.cover, cover_frame),
     FrameField(
         "episode chapters",
