@@ -1,7 +1,7 @@
 """``podcast build``: the catalog turned into the build folder, as a straight line of stages.
 
 load and validate → encode audio → identities (read back from the published state)
-→ place media → feed → pages → published state → remove leftovers.
+→ tag the MP3s → place media → feed → pages → published state → remove leftovers.
 Everything is loaded and checked before anything is written.
 """
 
@@ -27,6 +27,7 @@ from podcast.paths import (
 )
 from podcast.problems import Problem, Problems
 from podcast.site import render_site
+from podcast.tags import tag_all
 from podcast.transcript import MIME_TYPES
 from podcast.writer import Writer
 
@@ -135,7 +136,8 @@ def build(options: BuildOptions) -> BuildResult:
     writer = Writer(options.output)
     encoded = encode_all(episodes, catalog.show.meta.audio, options.cache, options.jobs)
     identities = assign_identities(catalog, episodes, encoded, previous)
-    media = place_media(catalog, episodes, encoded, identities, writer)
+    tagged = tag_all(catalog, episodes, encoded, identities.episodes, options.cache, problems)
+    media = place_media(catalog, episodes, tagged, identities, writer)
     person_images = place_person_images(catalog, episodes, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
     feed = render_feed(
