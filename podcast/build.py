@@ -13,6 +13,7 @@ from pathlib import Path
 
 from podcast.audio import EncodedAudio, encode_all
 from podcast.catalog import load_catalog
+from podcast.export import build_cards
 from podcast.feed import EpisodeMedia, render_feed
 from podcast.identity import EpisodeIdentity, assign_identities
 from podcast.models import Catalog, EpisodeEntry
@@ -81,6 +82,7 @@ def build(options: BuildOptions) -> BuildResult:
     media = place_media(catalog, episodes, encoded, identities, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
     writer.write_bytes(FEED_PATH, render_feed(catalog, episodes, media, options.now), "feed")
+    build_cards(catalog, episodes, encoded, writer, options.cache)  # before the pages link them
     render_site(catalog, episodes, media, writer, options.now)
     removed = writer.finish()
     return BuildResult(catalog, episodes, media, problems.warnings, removed)
