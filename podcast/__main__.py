@@ -247,21 +247,24 @@ def quotes(ctx: click.Context, catalog: Path, as_json: bool, **filters) -> None:
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     from podcast.models import format_timestamp
     from podcast.quotes import episode_label
 
     table = Table(title=f"{len(refs)} quote(s)", title_justify="left")
-    for column in ("Episode", "Speaker", "Time", "Quote"):
+    for column in ("Episode", "Speaker", "Time", "Quote", "Tags"):
         table.add_column(column, overflow="fold")
     for ref in refs:
-        table.add_row(
+        cells = (
             episode_label(ref.episode),
             ref.quote.speaker,
             format_timestamp(ref.quote.start, millis=False),
             first_words(ref.quote.text, 70),
+            ", ".join(ref.quote.tags),
         )
+        table.add_row(*(escape(cell) for cell in cells))
     Console().print(table)
 
 

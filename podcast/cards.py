@@ -19,7 +19,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 from xml.sax.saxutils import escape, quoteattr
@@ -91,8 +91,18 @@ def pil_font(path: Path, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size)
 
 
+@lru_cache(maxsize=200_000)
+def text_extent(text: str, face: FontFace, size: int) -> tuple[float, float]:
+    """``(overhang, width)`` of a line: glyphs may reach left of the pen position
+    (``overhang`` ≥ 0) or right of the advance; the width covers ink and advance."""
+    font = pil_font(face.path, size)
+    left, _, right, _ = font.getbbox(text, anchor="ls") if text else (0, 0, 0, 0)
+    overhang = max(0.0, -left)
+    return overhang, max(font.getlength(text), right) + overhang
+
+
 def text_width(text: str, face: FontFace, size: int) -> float:
-    return pil_font(face.path, size).getlength(text)
+    return text_extent(text, face, size)[1]
 
 
 def line_height(face: FontFace, size: int) -> int:
@@ -182,13 +192,14 @@ class TextBlock:
         offset = (self.line_height - ascent - descent) / 2 + ascent
         result = []
         for number, line in enumerate(self.lines):
-            width = font.getlength(line)
+            overhang, width = text_extent(line, self.face, self.size)
             x = {
                 "left": self.box.x,
                 "center": self.box.x + (self.box.w - width) / 2,
                 "right": self.box.right - width,
             }[self.align]
-            result.append((line, x, self.box.y + number * self.line_height + offset))
+            baseline = self.box.y + number * self.line_height + offset
+            result.append((line, x + overhang, baseline))
         return result
 
     def ink_boxes(self) -> list[Box]:
@@ -594,10 +605,16 @@ def _tile_size(fonts: Fonts, items, tile_w: float, tile_h: float, max_size: int,
     inner_w, inner_h = tile_w - 2 * pad, tile_h - 2 * pad
     if inner_w <= 0 or inner_h <= 0:
         return 0
-    for size in range(max_size, 7, -1):
-        if all(_tile_fits(fonts, name, text, inner_w, inner_h, size) for name, text in items):
-            return size
-    return 0
+    def fits(size: int) -> bool:
+        return all(_tile_fits(fonts, name, text, inner_w, inner_h, size) for name, text in items)
+
+    low, high = 8, max_size  # binary search: the largest size that fits
+    if not fits(low):
+        return 0
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
 
 
 def _tile_fits(
