@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -88,7 +89,7 @@ def test_longest_quote_fits_inside_the_card(long_catalog, size):
     assert " ".join(quote.lines) == quoted(LONG_QUOTE) == f"„{LONG_QUOTE}“"
     # Text blocks do not overlap each other.
     boxes = sorted((t.box for t in texts if t.name != "heading"), key=lambda b: b.y)
-    for upper, lower in zip(boxes, boxes[1:], strict=False):
+    for upper, lower in itertools.pairwise(boxes):
         assert upper.bottom <= lower.y
     # The pixels agree: the margin band holds only the background colour ...
     image = Image.open(io.BytesIO(render_png(layout))).convert("RGB")
