@@ -29,12 +29,13 @@ from PIL import Image, ImageColor, ImageDraw, ImageFont
 from podcast.models import CardStyle, EpisodeEntry, SeasonEntry, ShowEntry, format_timestamp
 from podcast.problems import PodcastError
 
-RENDERER_VERSION = "1"  # bump when a change to the layout or drawing changes the images
+RENDERER_VERSION = "3"  # bump when a change to the layout or drawing changes the images
 SIZES = {"1920x1080": (1920, 1080), "1080x1080": (1080, 1080), "1080x1920": (1080, 1920)}
 DEFAULT_SIZE = "1920x1080"
 EMU_PER_PX = 6350  # 1920 px = 13.333 in, PowerPoint's 16:9 slide
 PT_PER_PX = 0.5  # 144 px per inch, 72 pt per inch
 Align = Literal["left", "center", "right"]
+WRAP_FILL = 0.98
 
 
 # --- fonts ---------------------------------------------------------------
@@ -267,7 +268,13 @@ class CardLayout:
 
 
 def wrap(text: str, face: FontFace, size: int, width: float) -> list[str]:
-    """Greedy word wrap; a word wider than the line is split between characters."""
+    """Greedy word wrap; a word wider than the line is split between characters.
+
+    Lines are filled to 98 % of ``width``: the slide's text boxes get the whole
+    width, so PowerPoint and LibreOffice, which measure a little differently,
+    break the lines where the PNG does.
+    """
+    width *= WRAP_FILL
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
@@ -474,14 +481,15 @@ def quote_layout(
     """The quote card: heading, episode, the quote in „…“, and '– Speaker –'."""
     u, m = frame.unit, frame.margin
     blocks, top = frame.header(episode.title, episode_line(episode))
-    width = frame.width - 2 * m
+    inset = round(0.04 * u)  # the quote stands a little in from the header's edges
+    width = frame.width - 2 * m - 2 * inset
     bottom = frame.height - m
     speaker_text = f"– {speaker} –"
     speaker_fit = fit(speaker_text, frame.fonts.bold, width, 0.1 * u, round(0.036 * u), max_lines=1)
     gap = round(0.035 * u)
     room = bottom - top - speaker_fit.height - gap
     quote_text = quoted(text)
-    quote_fit = fit(quote_text, frame.fonts.regular, width, room, round(0.07 * u))
+    quote_fit = fit(quote_text, frame.fonts.regular, width, room, round(0.064 * u))
     group = quote_fit.height + gap + speaker_fit.height
     y = top + max(0, (bottom - top - group) // 2)
     colours = frame.colours
@@ -493,7 +501,7 @@ def quote_layout(
             frame.fonts.regular,
             colours.foreground,
             "center",
-            m,
+            m + inset,
             y,
             width,
         )
@@ -507,7 +515,7 @@ def quote_layout(
             frame.fonts.bold,
             colours.accent,
             "center",
-            m,
+            m + inset,
             y,
             width,
         )
@@ -605,6 +613,7 @@ def _tile_size(fonts: Fonts, items, tile_w: float, tile_h: float, max_size: int,
     inner_w, inner_h = tile_w - 2 * pad, tile_h - 2 * pad
     if inner_w <= 0 or inner_h <= 0:
         return 0
+
     def fits(size: int) -> bool:
         return all(_tile_fits(fonts, name, text, inner_w, inner_h, size) for name, text in items)
 
@@ -716,6 +725,7 @@ def render_pptx(layouts: Sequence[CardLayout]) -> bytes:
     from pptx.dml.color import RGBColor
     from pptx.enum.shapes import MSO_SHAPE
     from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+    from pptx.oxml.ns import qn
     from pptx.util import Emu, Pt
 
     if not layouts:
@@ -756,6 +766,9 @@ def render_pptx(layouts: Sequence[CardLayout]) -> bytes:
                 else:
                     shape.line.fill.background()
                 shape.shadow.inherit = False
+                style = shape._element.find(qn("p:style"))  # the theme's shadow and colours
+                if style is not None:
+                    shape._element.remove(style)
             elif isinstance(block, ImageBlock):
                 picture = slide.shapes.add_picture(
                     io.BytesIO(_artwork_bytes(block.path, box.w * 2, box.h * 2)),
@@ -766,10 +779,16 @@ def render_pptx(layouts: Sequence[CardLayout]) -> bytes:
                 )
                 picture.name = block.name
             else:
-                # A little wider than measured: PowerPoint's and Pillow's widths differ slightly.
-                slack = round(block.box.w * 0.02)
-                x = box.x - (slack // 2 if block.align == "center" else 0)
-                shape = slide.shapes.add_textbox(emu(x), emu(box.y), emu(box.w + slack), emu(box.h))
+                # The lines fill 98 % of the box (see wrap); a box of 99 % leaves PowerPoint
+                # room to measure a little wider, but none for a word more than the PNG has.
+                width = box.w * (WRAP_FILL + 0.01)
+                x = (
+                    box.x
+                    + {"left": 0, "center": (box.w - width) / 2, "right": box.w - width}[
+                        block.align
+                    ]
+                )
+                shape = slide.shapes.add_textbox(emu(x), emu(box.y), emu(width), emu(box.h))
                 shape.name = block.name
                 frame = shape.text_frame
                 frame.word_wrap = True

@@ -27,8 +27,8 @@ def test_clip_lasts_end_minus_start_and_is_tagged(catalog_dir, tmp_path):
     assert ref.duration == 16.5
     encoded = encode_episode(ref.episode, catalog.show.meta.audio, tmp_path / "cache")
     clip = cached_clip(catalog, ref, encoded, tmp_path / "cache")
-    assert abs(MP3(clip).info.length - 16.5) <= 0.05
-    assert abs(probe(clip).duration - 16.5) <= 0.05
+    assert abs(probe(clip).duration - 16.5) <= 0.05  # what a player plays (decoded length)
+    assert abs(MP3(clip).info.length - 16.5) <= 0.08  # mutagen counts whole frames and padding
     tags = ID3(clip)
     assert str(tags["TPE1"]) == "Prof. Dr. Jutta Rump"
     assert str(tags["TALB"]) == "Der Test-Podcast"
@@ -75,5 +75,5 @@ def test_export_mp3_clips(catalog_dir, tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["folge-15-weiter-1.mp3"]
-    assert abs(MP3(out / "folge-15-weiter-1.mp3").info.length - 16.0) <= 0.05
+    assert abs(probe(out / "folge-15-weiter-1.mp3").duration - 16.0) <= 0.05
     assert (catalog_dir.parent / ".cache" / "clips").is_dir()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from mutagen.mp3 import MP3
 from PIL import Image
 
 from podcast.build import BuildOptions, build
+from podcast.ffmpeg import probe
 from tests.conftest import edit
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -32,7 +32,7 @@ def test_build_writes_cards_and_clips_before_the_pages(catalog_dir, tmp_path):
         card = options.output / "cards" / f"{slug}-1.png"
         assert Image.open(io.BytesIO(card.read_bytes())).size == (1920, 1080)
         clip = options.output / "clips" / f"{slug}-1.mp3"
-        assert abs(MP3(clip).info.length - 16.0) <= 0.05
+        assert abs(probe(clip).duration - 16.0) <= 0.05
     assert len(cached_cards(options)) == 2
 
 
