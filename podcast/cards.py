@@ -662,7 +662,7 @@ def render_png(layout: CardLayout) -> bytes:
             for line, x, baseline in block.line_positions():
                 draw.text((x, baseline), line, font=font, fill=block.colour, anchor="ls")
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")
     return out.getvalue()
 
 

@@ -134,10 +134,15 @@ def quotes_markdown(catalog: Catalog, refs: Sequence[QuoteRef]) -> str:
             ">",
             f"> – {who}",
             "",
-            f"{episode_label(episode)}: [{episode.title} – ab {when}]"
+            f"{episode_label(episode)}: [{_link_text(episode.title)} – ab {when}]"
             f"({quote_time_url(catalog, ref)})",
             "",
         ]
         if ref.quote.tags:
             lines += ["Tags: " + ", ".join(ref.quote.tags), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _link_text(text: str) -> str:
+    """Text safe inside a Markdown link's brackets."""
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")

@@ -8,13 +8,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 from PIL import Image
 from pptx import Presentation
 
 from podcast.__main__ import cli
 from podcast.catalog import load_catalog
 from podcast.paths import episode_page_at
-from podcast.quotes import QuoteFilter, first_words, select_quotes
+from podcast.quotes import QuoteFilter, first_words, quotes_markdown, select_quotes
 from tests.conftest import edit
 
 ERIKA_QUOTE = """\
@@ -132,6 +133,21 @@ def test_export_markdown_links_to_the_time(quotes_dir, tmp_path):
     assert "> – Erika Mustermann (Moderatorin)" in text
     assert "(https://cdn.example.org/show/episodes/folge-15-weiter/#t=00:05)" in text
     assert "> – Prof. Dr. Jutta Rump (Professorin)" in text
+    html = MarkdownIt().render(text)
+    assert (
+        '<a href="https://cdn.example.org/show/episodes/folge-14-positiv/#t=00:02">'
+        "Positiv irritierend – die Jugendhilfeplanung in Halle (Saale)! – ab 00:00:02</a>"
+    ) in html
+
+
+def test_markdown_link_text_with_brackets(quotes_dir, tmp_path):
+    path = quotes_dir / "staffel-2" / "folge-15-weiter" / "episode.yaml"
+    edit(path, "title: Positiv irritierend", "title: Positiv [sehr] irritierend")
+    catalog, _ = load_catalog(quotes_dir)
+    text = quotes_markdown(catalog, select_quotes(catalog, QuoteFilter(episode="15")))
+    html = MarkdownIt().render(text)
+    assert ">Positiv [sehr] irritierend" in html
+    assert 'href="https://cdn.example.org/show/episodes/folge-15-weiter/#t=00:05"' in html
 
 
 def test_export_pptx_for_a_speaker(quotes_dir, tmp_path):
