@@ -14,6 +14,7 @@ from pathlib import Path
 
 from podcast.audio import EncodedAudio, encode_all
 from podcast.catalog import load_catalog, slugify
+from podcast.export import build_cards
 from podcast.feed import EpisodeMedia, chapters_json, render_feed
 from podcast.identity import Identities, assign_identities, read_state
 from podcast.models import Catalog, EpisodeEntry
@@ -149,6 +150,7 @@ def build(options: BuildOptions) -> BuildResult:
         person_images=person_images,
     )
     writer.write_bytes(FEED_PATH, feed, "feed")
+    build_cards(catalog, episodes, encoded, writer, options.cache)  # before the pages link them
     render_site(catalog, episodes, media, writer, options.now)
     writer.write_bytes(STATE_PATH, identities.state.to_bytes(), "state")
     removed = writer.finish()
