@@ -106,7 +106,9 @@ def render_feed(
     if meta.copyright:
         fg.copyright(meta.copyright)
     fg.generator(f"podcast {__version__}")
-    fg.lastBuildDate(now)
+    # The newest episode's date, not the clock: an unchanged show gives byte-identical feeds,
+    # so publishing it again uploads nothing (feedgen would default to now).
+    fg.lastBuildDate(max((e.published for e in episodes), default=now))
     fg.image(url=artwork_url, title=meta.title, link=meta.link)
     fg.podcast.itunes_author(meta.author)
     fg.podcast.itunes_owner(name=meta.owner.name, email=meta.owner.email)

@@ -124,3 +124,19 @@ def test_local_publish_copies_only_changes_and_feed_last(built, tmp_path):
     assert (tmp_path / "public" / "stale.txt").exists()
     publish(options.output, target, prune=True)
     assert not (tmp_path / "public" / "stale.txt").exists()
+
+
+def test_rebuilding_an_unchanged_show_later_gives_identical_files(built):
+    options, _ = built
+    before = {p: p.read_bytes() for p in options.output.rglob("*") if p.is_file()}
+    later = BuildOptions(
+        catalog=options.catalog,
+        output=options.output,
+        cache=options.cache,
+        now=NOW + dt.timedelta(days=3),
+        jobs=2,
+    )
+    build(later)
+    after = {p: p.read_bytes() for p in options.output.rglob("*") if p.is_file()}
+    assert after.keys() == before.keys()
+    assert [p.name for p in after if after[p] != before[p]] == []
