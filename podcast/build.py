@@ -7,16 +7,17 @@ Everything is loaded and checked before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from podcast.audio import EncodedAudio, encode_all
+from podcast.audio import AudioProgress, EncodedAudio, encode_all
 from podcast.catalog import load_catalog
 from podcast.feed import EpisodeMedia, render_feed
 from podcast.identity import EpisodeIdentity, assign_identities
 from podcast.models import Catalog, EpisodeEntry
-from podcast.paths import FEED_PATH
+from podcast.paths import FEED_PATH, loudness_plot_path, loudness_report_path
 from podcast.problems import Problem, Problems
 from podcast.site import render_site
 from podcast.writer import Writer
@@ -30,6 +31,7 @@ class BuildOptions:
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     strict: bool = False
+    progress: AudioProgress | None = None  # per-episode audio progress (slug, phase, done, total)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class BuildResult:
     media: dict[str, EpisodeMedia]
     warnings: list[Problem]
     removed: list[str]
+    audio: dict[str, EncodedAudio] = field(default_factory=dict)
 
 
 def validate(options: BuildOptions) -> tuple[Catalog, Problems]:
@@ -62,6 +65,9 @@ def place_media(
         identity = identities[episode.slug]
         relpath = identity.audio_relpath
         writer.copy_file(relpath, audio.path, "audio")
+        report = json.dumps(audio.report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        writer.write_text(loudness_report_path(episode), report, "loudness")
+        writer.copy_file(loudness_plot_path(episode), audio.plot, "loudness")
         media[episode.slug] = EpisodeMedia(
             guid=identity.guid,
             relpath=relpath,
@@ -76,11 +82,18 @@ def build(options: BuildOptions) -> BuildResult:
     catalog, problems = validate(options)
     episodes = catalog.public_episodes(options.now)
     writer = Writer(options.output)
-    encoded = encode_all(episodes, catalog.show.meta.audio, options.cache, options.jobs)
+    encoded = encode_all(
+        episodes,
+        catalog.show.meta.audio,
+        options.cache,
+        options.jobs,
+        catalog.show.root,
+        options.progress,
+    )
     identities = assign_identities(catalog, episodes, encoded)
     media = place_media(catalog, episodes, encoded, identities, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
     writer.write_bytes(FEED_PATH, render_feed(catalog, episodes, media, options.now), "feed")
     render_site(catalog, episodes, media, writer, options.now)
     removed = writer.finish()
-    return BuildResult(catalog, episodes, media, problems.warnings, removed)
+    return BuildResult(catalog, episodes, media, problems.warnings, removed, encoded)

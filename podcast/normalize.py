@@ -30,7 +30,8 @@ from podcast.loudness import Loudness, measure_command
 from podcast.problems import PodcastError
 
 MP3_LOSS = 0.45  # LU that MP3 encoding takes from integrated loudness (measured, 64–192 kbps)
-PEAK_MARGIN = 1.0  # dB between the limiter's sample-peak limit and the true-peak ceiling
+PEAK_MARGIN = 1.5  # dB between the limiter's sample-peak limit and the true-peak ceiling
+LOW_BITRATE_MARGIN = 2.0  # at 96 kbit/s and less, MP3 overshoots more
 TOLERANCE = 0.4  # LU: a result further than this from the target is encoded again
 OUTPUT_RATE = 44100
 MIN_SAMPLE_RATE = 22050
@@ -235,11 +236,15 @@ def _encode(
         raise AudioError(f"{source.master}: encoding failed ({last_error_line(b''.join(errors))})")
 
 
+def peak_margin(target: Target) -> float:
+    return LOW_BITRATE_MARGIN if target.bitrate <= 96 else PEAK_MARGIN
+
+
 def plan_gain(measured: Loudness, target: Target) -> tuple[float, float | None, str, list[str]]:
     """The gain (dB), the limiter's limit (dBFS, None for none), the mode, and notes."""
     goal = target.loudness + MP3_LOSS
     gain = goal - measured.integrated
-    limit = target.true_peak - PEAK_MARGIN
+    limit = target.true_peak - peak_margin(target)
     if measured.true_peak + gain <= limit:
         return gain, None, "linear", []
     over = measured.true_peak + gain - limit
@@ -303,7 +308,7 @@ def normalize(
                 gain += miss
             if peak_over > 0:
                 if limit is None:
-                    limit = target.true_peak - PEAK_MARGIN
+                    limit = target.true_peak - peak_margin(target)
                     mode = "limited" if mode == "linear" else mode
                 limit -= peak_over + 0.2
         if result.true_peak > target.true_peak:

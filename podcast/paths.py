@@ -36,3 +36,13 @@ def card_path(episode: EpisodeEntry, quote_index: int, extension: str = "png") -
 def clip_path(episode: EpisodeEntry, quote_index: int) -> str:
     """The soundbite clip of ``episode.meta.quotes[quote_index]``."""
     return f"clips/{episode.slug}-{quote_index + 1}.mp3"
+
+
+def loudness_report_path(episode: EpisodeEntry) -> str:
+    """The episode's loudness report (JSON: input/output loudness, LRA, true peak, gain)."""
+    return f"loudness/{episode.slug}.json"
+
+
+def loudness_plot_path(episode: EpisodeEntry) -> str:
+    """The episode's short-term loudness plot (PNG), for the show-notes page."""
+    return f"loudness/{episode.slug}.png"
