@@ -91,7 +91,7 @@ def test_second_build_reuses_encoded_audio(built, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("encoded again")
 
-    monkeypatch.setattr(podcast.audio, "encode", fail)
+    monkeypatch.setattr(podcast.audio, "normalize", fail)
     result = build(options)
     assert len(result.episodes) == 2
 
