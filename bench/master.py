@@ -46,8 +46,16 @@ def _speech(rate: int, voice: str, speed: int) -> np.ndarray:
     return speech / np.max(np.abs(speech))
 
 
-def generate(path: Path, minutes: float, *, channels: int, rate: int, bits: int,
-             level_db: float = 0.0, seed: int = 1) -> Path:
+def generate(
+    path: Path,
+    minutes: float,
+    *,
+    channels: int,
+    rate: int,
+    bits: int,
+    level_db: float = 0.0,
+    seed: int = 1,
+) -> Path:
     """Write the master to ``path``; ``level_db`` shifts everything (a quiet master: -10)."""
     rng = np.random.default_rng(seed)
     voices = [_speech(rate, "de+m3", 160) * 0.5, _speech(rate, "de+f2", 175) * 0.2]
