@@ -37,8 +37,20 @@ def _speech(rate: int, voice: str, speed: int) -> np.ndarray:
             capture_output=True,
         )
         pcm = subprocess.run(
-            [ffmpeg_exe(), "-v", "error", "-i", str(raw), "-ac", "1", "-ar", str(rate)]
-            + ["-f", "f32le", "-"],
+            [
+                ffmpeg_exe(),
+                "-v",
+                "error",
+                "-i",
+                str(raw),
+                "-ac",
+                "1",
+                "-ar",
+                str(rate),
+                "-f",
+                "f32le",
+                "-",
+            ],
             check=True,
             capture_output=True,
         ).stdout

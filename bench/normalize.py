@@ -35,8 +35,18 @@ def timed(command: list[str]) -> tuple[float, int]:
 
 def ebur128(path: Path) -> str:
     out = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)]
-        + ["-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"],
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-af",
+            "ebur128=peak=true:framelog=verbose",
+            "-f",
+            "null",
+            "-",
+        ],
         capture_output=True,
     ).stderr.decode()
     out = out[out.rindex("Summary:") :]

@@ -22,6 +22,7 @@ from podcast.normalize import LoudnessReport, Source, Target, normalize
 from podcast.problems import PodcastError
 from podcast.writer import file_sha256
 
+Progress = Callable[[str, float, float], None]  # phase, seconds done, seconds total
 CACHE_VERSION = "2"  # bump when the processing changes, so old cache entries are not reused
 
 # (slug, phase, seconds done, seconds total) — for progress bars
@@ -36,13 +37,14 @@ class EncodedAudio:
     duration: float
     size: int
     sha256: str
-    report: LoudnessReport
-    plot: Path
+    report: LoudnessReport | None = None  # None for derived files (tagged copies)
+    plot: Path | None = None
     cached: bool = False
 
 
-def episode_source(entry: EpisodeEntry, settings: AudioSettings, root: Path) -> Source:
+def episode_source(entry: EpisodeEntry, settings: AudioSettings, root: Path | None) -> Source:
     """The master with the show's jingles (paths relative to the catalog root)."""
+    root = root or Path.cwd()
 
     def jingle(value: str | None, field: str) -> Path | None:
         if value is None:
@@ -71,6 +73,13 @@ def episode_target(settings: AudioSettings, channels: int) -> Target:
     )
 
 
+def encode(
+    source: Source, out: Path, target: Target, progress: Progress | None = None
+) -> LoudnessReport:
+    """Normalize and encode ``source`` to ``out``: the stage's only audio work."""
+    return normalize(source, out, target, progress)
+
+
 def cache_key(source: Source, settings: AudioSettings, channels: int) -> str:
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for path in source.files:
@@ -84,7 +93,7 @@ def encode_episode(
     entry: EpisodeEntry,
     settings: AudioSettings,
     cache: Path,
-    root: Path,
+    root: Path | None = None,
     progress: AudioProgress | None = None,
 ) -> EncodedAudio:
     channels = 1 if entry.audio.channels == 1 else 2
@@ -104,7 +113,7 @@ def encode_episode(
         if progress is not None:
             progress(entry.slug, phase, done, total)
 
-    report = normalize(source, out, episode_target(settings, channels), step)
+    report = encode(source, out, episode_target(settings, channels), step)
     from podcast.loudness_plot import draw_plot
 
     plot.write_bytes(draw_plot(report, entry.meta.title))
@@ -124,7 +133,7 @@ def encode_all(
     settings: AudioSettings,
     cache: Path,
     jobs: int,
-    root: Path,
+    root: Path | None = None,
     progress: AudioProgress | None = None,
 ) -> dict[str, EncodedAudio]:
     """Normalize and encode every episode, ``jobs`` at a time; keyed by slug."""

@@ -1,6 +1,6 @@
 """``podcast build``: the catalog turned into the build folder, as a straight line of stages.
 
-load and validate → encode audio → place media → feed → pages → remove leftovers.
+load and validate → encode audio → tag the MP3s → place media → feed → pages → remove leftovers.
 Everything is loaded and checked before anything is written.
 """
 
@@ -14,12 +14,14 @@ from pathlib import Path
 
 from podcast.audio import AudioProgress, EncodedAudio, encode_all
 from podcast.catalog import load_catalog
+from podcast.export import build_cards
 from podcast.feed import EpisodeMedia, render_feed
 from podcast.identity import EpisodeIdentity, assign_identities
 from podcast.models import Catalog, EpisodeEntry
 from podcast.paths import FEED_PATH, loudness_plot_path, loudness_report_path
 from podcast.problems import Problem, Problems
 from podcast.site import render_site
+from podcast.tags import tag_all
 from podcast.writer import Writer
 
 
@@ -65,9 +67,6 @@ def place_media(
         identity = identities[episode.slug]
         relpath = identity.audio_relpath
         writer.copy_file(relpath, audio.path, "audio")
-        report = json.dumps(audio.report.to_json(), indent=2, ensure_ascii=False) + "\n"
-        writer.write_text(loudness_report_path(episode), report, "loudness")
-        writer.copy_file(loudness_plot_path(episode), audio.plot, "loudness")
         media[episode.slug] = EpisodeMedia(
             guid=identity.guid,
             relpath=relpath,
@@ -76,6 +75,18 @@ def place_media(
             duration=audio.duration,
         )
     return media
+
+
+def place_loudness_reports(
+    episodes: tuple[EpisodeEntry, ...], encoded: dict[str, EncodedAudio], writer: Writer
+) -> None:
+    """Each episode's loudness report (JSON) and plot (PNG) into the build."""
+    for episode in episodes:
+        audio = encoded[episode.slug]
+        assert audio.report is not None and audio.plot is not None  # the audio stage makes them
+        report = json.dumps(audio.report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        writer.write_text(loudness_report_path(episode), report, "loudness")
+        writer.copy_file(loudness_plot_path(episode), audio.plot, "loudness")
 
 
 def build(options: BuildOptions) -> BuildResult:
@@ -91,9 +102,12 @@ def build(options: BuildOptions) -> BuildResult:
         options.progress,
     )
     identities = assign_identities(catalog, episodes, encoded)
-    media = place_media(catalog, episodes, encoded, identities, writer)
+    tagged = tag_all(catalog, episodes, encoded, identities, options.cache, problems)
+    media = place_media(catalog, episodes, tagged, identities, writer)
+    place_loudness_reports(episodes, encoded, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
     writer.write_bytes(FEED_PATH, render_feed(catalog, episodes, media, options.now), "feed")
+    build_cards(catalog, episodes, encoded, writer, options.cache)  # before the pages link them
     render_site(catalog, episodes, media, writer, options.now)
     removed = writer.finish()
     return BuildResult(catalog, episodes, media, problems.warnings, removed, encoded)

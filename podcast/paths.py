@@ -46,3 +46,16 @@ def loudness_report_path(episode: EpisodeEntry) -> str:
 def loudness_plot_path(episode: EpisodeEntry) -> str:
     """The episode's short-term loudness plot (PNG), for the show-notes page."""
     return f"loudness/{episode.slug}.png"
+
+
+def episode_page_at(episode: EpisodeEntry, seconds: float) -> str:
+    """The episode page, seeking the player to ``seconds``: ``episodes/x/#t=MM:SS``.
+
+    A media-fragment time (``#t=`` with ``MM:SS``, ``HH:MM:SS`` from an hour on);
+    the episode page reads it and starts the player there.
+    """
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    time = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    return f"{episode_page(episode)}#t={time}"

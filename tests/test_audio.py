@@ -57,7 +57,9 @@ def speechlike(
         "volume='0.6+0.4*sin(2*PI*4*t)':eval=frame," + expr
     )
     if hot:  # a click train riding on top: peaks near 0 dBFS
-        source += f"[a];aevalsrc='0.95*sin(2*PI*3000*t)*lt(mod(t,2),0.002)':s={rate}:d={seconds}[b];"
+        source += (
+            f"[a];aevalsrc='0.95*sin(2*PI*3000*t)*lt(mod(t,2),0.002)':s={rate}:d={seconds}[b];"
+        )
         source += "[a][b]amix=inputs=2:normalize=0"
     run_ffmpeg(
         ["-y", "-f", "lavfi", "-i", source, "-ac", str(channels), "-c:a", "pcm_s16le", str(path)]
