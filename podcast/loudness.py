@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 from scipy import signal
@@ -252,14 +253,26 @@ def measure_command(
     rate: int,
     channels: int,
     progress: Callable[[float], None] | None = None,
+    stdin: IO[bytes] | None = None,
 ) -> Loudness:
-    """Measure what ffmpeg with input/filter ``args`` decodes (``rate`` Hz, ``channels``)."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", *args]
+    """Measure what ffmpeg with input/filter ``args`` decodes (``rate`` Hz, ``channels``).
+
+    ``stdin``: a pipe the ffmpeg decoder reads (``args`` then name ``pipe:0`` as input),
+    e.g. another ffmpeg's output, so that a file is measured while it is being written.
+    """
+    command = [ffmpeg_exe(), "-hide_banner", "-v", "error", *args]
+    if stdin is None:
+        command.insert(2, "-nostdin")
     command += ["-f", "f32le", "-acodec", "pcm_f32le", "-ar", str(rate), "-"]
     meter = LoudnessMeter(rate, channels)
     frame = 4 * channels
     chunk = int(CHUNK_SECONDS * rate) * frame
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+    with subprocess.Popen(
+        command,
+        stdin=stdin if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
         assert process.stdout is not None and process.stderr is not None
         errors: list[bytes] = []
         reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))

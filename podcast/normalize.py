@@ -19,6 +19,7 @@ Intro and outro jingles are joined to the master inside the same ffmpeg graph
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import threading
 from collections.abc import Callable
@@ -206,34 +207,67 @@ def _limit_chain(gain: float, limit: float | None) -> str:
     return chain
 
 
-def _encode(
+def _tee_escape(path: Path) -> str:
+    """``path`` escaped for a slave of ffmpeg's tee muxer."""
+    return re.sub(r"([\\'|\[\]:=,;])", r"\\\1", str(path))
+
+
+def _encode_and_measure(
     source: Source,
     out: Path,
     target: Target,
     chain: str,
-    duration: float,
+    rate: int,
     progress: Progress | None,
-) -> None:
+) -> Loudness:
+    """Encode ``source`` through ``chain`` into the MP3 ``out`` and measure the MP3.
+
+    The encoder's tee muxer writes the MP3 to ``out`` and, packet for packet, to a pipe
+    that a second ffmpeg decodes for the meter: the output is verified *while* it is
+    encoded (on another core), not in a second pass over the file.
+    """
     args, _rate = source.graph(target.channels, chain)
+    if args[0] == "-af":
+        args += ["-map", "0:a:0"]
     command = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
         *source.input_args(), *args,
-        "-map_metadata", "-1", "-ac", str(target.channels), "-ar", str(OUTPUT_RATE),
-        "-c:a", "libmp3lame", "-b:a", f"{target.bitrate}k", "-write_xing", "1",
-        "-progress", "pipe:1", "-nostats", "-f", "mp3", str(out),
+        "-map_metadata", "-1", "-ac", str(target.channels), "-ar", str(rate),
+        "-c:a", "libmp3lame", "-b:a", f"{target.bitrate}k",
+        "-f", "tee", f"[f=mp3]{_tee_escape(out)}|[f=mp3]pipe:1",
     ]  # fmt: skip
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        assert process.stdout is not None and process.stderr is not None
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as encoder:
+        assert encoder.stdout is not None and encoder.stderr is not None
         errors: list[bytes] = []
-        reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
+        reader = threading.Thread(target=lambda: errors.append(encoder.stderr.read()))
         reader.start()
-        for line in process.stdout:
-            if progress and line.startswith(b"out_time_us=") and line[12:].strip().isdigit():
-                progress(min(duration, int(line[12:]) / 1e6))
+        try:
+            result: Loudness | None = measure_command(
+                ["-f", "mp3", "-i", "pipe:0", "-ac", str(target.channels)],
+                rate,
+                target.channels,
+                progress=progress,
+                stdin=encoder.stdout,
+            )
+        except FfmpegError:
+            result = None
+        finally:
+            encoder.stdout.close()
         reader.join()
-        process.wait()
-    if process.returncode != 0:
-        raise AudioError(f"{source.master}: encoding failed ({last_error_line(b''.join(errors))})")
+        encoder.wait()
+    if encoder.returncode != 0 or result is None:
+        message = last_error_line(b"".join(errors))
+        raise AudioError(f"{source.master}: encoding failed ({message})")
+    return result
+
+
+def output_rate(source: Source) -> int:
+    """The MP3's sample rate: a 44.1 or 48 kHz master keeps its rate (no resampling)."""
+    if len(source.files) == 1:
+        rate = probe(source.master).sample_rate
+        if rate in (44100, 48000):
+            return rate
+    return OUTPUT_RATE
 
 
 def peak_margin(target: Target) -> float:
@@ -284,6 +318,8 @@ def normalize(
     if measured.silent:
         raise AudioError(f"{name}: contains only silence (nothing to normalize)")
     gain, limit, mode, notes = plan_gain(measured, target)
+    rate = output_rate(source)
+    encode_progress = phase("encode", expected)
     tmp = out.with_name(f"{out.stem}.{os.getpid()}.{threading.get_ident()}.part.mp3")
     passes = 0
     result = measured
@@ -291,10 +327,7 @@ def normalize(
         while True:
             passes += 1
             chain = _limit_chain(gain, limit)
-            _encode(source, tmp, target, chain, measured.duration, phase("encode", expected))
-            result = measure_command(
-                ["-i", str(tmp), "-ac", str(target.channels)], OUTPUT_RATE, target.channels
-            )
+            result = _encode_and_measure(source, tmp, target, chain, rate, encode_progress)
             peak_over = result.true_peak - target.true_peak
             miss = target.loudness - result.integrated
             loud_ok = mode == "lowered" or abs(miss) <= TOLERANCE
