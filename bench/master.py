@@ -1,8 +1,9 @@
 """A realistic podcast master for the benchmark, generated in chunks (never all in memory).
 
-Two speakers (espeak-ng German speech, one loud, one quiet) alternating with pauses,
-a music bed (chords) under intro, outro and a few transitions, and a few hot peaks
-(laughs/claps as noise bursts near 0 dBFS).  Written as 16-bit stereo 44.1 kHz or
+Two speakers (espeak-ng German speech, one loud, one about 10 dB quieter) alternating
+with pauses, soft-limited under −3 dBFS like a mastered voice; a music bed (chords) under
+intro, outro and a few transitions; and a few hot peaks (claps: band-limited noise
+bursts at ``peak_db``).  Written as 16-bit stereo 44.1 kHz or
 24-bit mono 48 kHz WAV with Python's wave module.
 """
 
@@ -14,9 +15,11 @@ import wave
 from pathlib import Path
 
 import numpy as np
+from scipy import ndimage, signal
 
 from podcast.ffmpeg import ffmpeg_exe
 
+SPEECH_CEILING = 0.7  # speech is soft-limited under −3 dBFS, as a mastered voice would be
 SENTENCES = [
     "Willkommen beim Kommunen-Podcast. Heute geht es um die Rebellion im Aktenschrank.",
     "Die Jugendhilfeplanung in Halle an der Saale hat etwas ganz Neues ausprobiert.",
@@ -54,8 +57,16 @@ def _speech(rate: int, voice: str, speed: int) -> np.ndarray:
             check=True,
             capture_output=True,
         ).stdout
-    speech = np.frombuffer(pcm, dtype=np.float32)
-    return speech / np.max(np.abs(speech))
+    speech = np.frombuffer(pcm, dtype=np.float32).astype(np.float64)
+    speech /= np.max(np.abs(speech))
+    # a voice compressor as in mastering (4:1 above −24 dBFS; 10 ms peak envelope, smoothed):
+    # raw espeak has a peak-to-loudness ratio of 23 dB, a mastered voice about 15
+    window = int(0.01 * rate)
+    envelope = ndimage.uniform_filter1d(ndimage.maximum_filter1d(np.abs(speech), window), window)
+    threshold = 10 ** (-24 / 20)
+    gain = np.minimum(1.0, (threshold / np.maximum(envelope, 1e-9)) ** 0.75)
+    speech *= gain
+    return (speech / np.max(np.abs(speech))).astype(np.float32)
 
 
 def generate(
@@ -65,17 +76,32 @@ def generate(
     channels: int,
     rate: int,
     bits: int,
-    level_db: float = 0.0,
+    speech_db: float = 0.0,
+    peak_db: float = -0.1,
     seed: int = 1,
 ) -> Path:
-    """Write the master to ``path``; ``level_db`` shifts everything (a quiet master: -10)."""
+    """Write the master to ``path``.
+
+    ``speech_db`` shifts speech and music (0: stereo about −22 LUFS, LRA about 10 LU, like
+    a typical mastered speech podcast; −3 in mono: a quiet master about −28 LUFS);
+    ``peak_db`` is the level of the few hot peaks (laughs, claps, one every 2.5 minutes),
+    which set the master's true peak.
+    """
     rng = np.random.default_rng(seed)
-    voices = [_speech(rate, "de+m3", 160) * 0.5, _speech(rate, "de+f2", 175) * 0.2]
+    voices = [_speech(rate, "de+m3", 160) * 0.39, _speech(rate, "de+f2", 175) * 0.125]
     total = int(minutes * 60 * rate)
     chord = [220.0, 277.18, 329.63, 440.0]
-    scale = 10 ** (level_db / 20)
+    scale = 10 ** (speech_db / 20)
+    hot = 10 ** (peak_db / 20)
     written = 0
     peak_every = int(150 * rate)  # a hot peak every 2.5 minutes
+
+    def clap(env: np.ndarray) -> np.ndarray:
+        """Band-limited noise under ``env``, peaking at about 1.0 true peak."""
+        noise = rng.normal(0, 1, len(env))
+        noise = signal.sosfilt(signal.butter(4, 6000, fs=rate, output="sos"), noise) * env
+        return noise / np.max(np.abs(noise))
+
     with wave.open(str(path), "wb") as out:
         out.setnchannels(channels)
         out.setsampwidth(bits // 8)
@@ -87,7 +113,7 @@ def generate(
             n = min(int(seconds * rate), total - written)
             start = int(rng.integers(0, len(voice) - 1))
             idx = (np.arange(n) + start) % len(voice)
-            seg = voice[idx] * 10 ** (rng.uniform(-3, 3) / 20)
+            seg = voice[idx] * 10 ** (rng.uniform(-2, 2) / 20)
             pause = int(rng.uniform(0.3, 1.2) * rate)
             seg[-min(pause, n) :] = 0.0
             t = (np.arange(n) + written) / rate
@@ -96,11 +122,12 @@ def generate(
                 bed = sum(np.sin(2 * np.pi * f * t) for f in chord) * 0.03
                 seg = seg + bed * (0.5 + 0.5 * np.sin(2 * np.pi * 0.05 * t))
             seg = seg + rng.normal(0, 0.0005, n)  # room noise
+            seg = np.tanh(seg / SPEECH_CEILING) * SPEECH_CEILING  # the mastering limiter
             for p in range(((written // peak_every) + 1) * peak_every, written + n, peak_every):
                 k = p - written
                 burst = min(int(0.15 * rate), n - k)
                 env = np.exp(-np.arange(burst) / (0.03 * rate))
-                seg[k : k + burst] += rng.uniform(-1, 1, burst) * env * 0.97
+                seg[k : k + burst] += clap(env) * hot / scale
             seg = np.clip(seg * scale, -1.0, 1.0 - 2**-23)
             if channels == 2:
                 pan = 0.8 if turn % 2 else 1.0
