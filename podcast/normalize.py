@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line, probe
-from podcast.loudness import Loudness, measure_command
+from podcast.loudness import Loudness, layout, measure_command
 from podcast.problems import PodcastError
 
 MP3_LOSS = 0.45  # LU that MP3 encoding takes from integrated loudness (measured, 64–192 kbps)
@@ -74,22 +74,19 @@ class Source:
             args += ["-i", str(path)]
         return args
 
-    def graph(self, channels: int, chain: str) -> tuple[list[str], int | None]:
-        """ffmpeg arguments that produce ``[out]`` = joined source → ``chain``.
+    def graph(self, channels: int, chain: str) -> tuple[str, int | None]:
+        """An ffmpeg filter graph that puts out ``[out]`` = joined source → ``chain``.
 
-        Returns the args and the sample rate of the result (None: the master's own).
+        Returns the graph and the sample rate of the result (None: the master's own).
         """
-        layout = "mono" if channels == 1 else "stereo"
+        shape = f"aformat=channel_layouts={layout(channels)}"
         if len(self.files) == 1:
-            prefix = f"aformat=channel_layouts={layout}"
-            body = f"{prefix},{chain}" if chain else prefix
-            return ["-af", body], None
+            return f"[0:a:0]{shape}{',' + chain if chain else ''}[out]", None
         parts = []
         labels = []
         for i in range(len(self.files)):
             parts.append(
-                f"[{i}:a:0]aresample={OUTPUT_RATE},"
-                f"aformat=sample_fmts=flt:channel_layouts={layout}[s{i}]"
+                f"[{i}:a:0]aresample={OUTPUT_RATE},aformat=sample_fmts=flt:channel_layouts={layout(channels)}[s{i}]"
             )
             labels.append(f"[s{i}]")
         if self.crossfade > 0:
@@ -102,7 +99,7 @@ class Source:
             parts.append(f"{''.join(labels)}concat=n={len(labels)}:v=0:a=1[joined]")
             joined = "[joined]"
         parts.append(f"{joined}{chain or 'anull'}[out]")
-        return ["-filter_complex", ";".join(parts), "-map", "[out]"], OUTPUT_RATE
+        return ";".join(parts), OUTPUT_RATE
 
 
 @dataclass(frozen=True)
@@ -186,11 +183,11 @@ def check_source(source: Source) -> None:
 def measure_source(
     source: Source, channels: int, progress: Progress | None = None, chain: str = ""
 ) -> Loudness:
-    args, rate = source.graph(channels, chain)
+    graph, rate = source.graph(channels, chain)
     if rate is None:
         rate = probe(source.master).sample_rate
     try:
-        return measure_command([*source.input_args(), *args], rate, channels, progress=progress)
+        return measure_command(source.input_args(), graph, rate, channels, progress=progress)
     except FfmpegError as error:
         raise AudioError(f"{source.master}: does not decode ({error})") from None
 
@@ -226,12 +223,10 @@ def _encode_and_measure(
     that a second ffmpeg decodes for the meter: the output is verified *while* it is
     encoded (on another core), not in a second pass over the file.
     """
-    args, _rate = source.graph(target.channels, chain)
-    if args[0] == "-af":
-        args += ["-map", "0:a:0"]
+    graph, _rate = source.graph(target.channels, chain)
     command = [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
-        *source.input_args(), *args,
+        *source.input_args(), "-filter_complex", graph, "-map", "[out]",
         "-map_metadata", "-1", "-ac", str(target.channels), "-ar", str(rate),
         "-c:a", "libmp3lame", "-b:a", f"{target.bitrate}k",
         "-f", "tee", f"[f=mp3]{_tee_escape(out)}|[f=mp3]pipe:1",
@@ -243,7 +238,8 @@ def _encode_and_measure(
         reader.start()
         try:
             result: Loudness | None = measure_command(
-                ["-f", "mp3", "-i", "pipe:0", "-ac", str(target.channels)],
+                ["-f", "mp3", "-i", "pipe:0"],
+                f"[0:a:0]aformat=channel_layouts={layout(target.channels)}[out]",
                 rate,
                 target.channels,
                 progress=progress,
