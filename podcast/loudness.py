@@ -61,20 +61,25 @@ class Loudness:
     def silent(self) -> bool:
         return math.isinf(self.integrated)
 
-    def predict_limited(self, gain_db: float, limit_db: float) -> float:
-        """Integrated loudness after ``gain_db`` and a peak limiter at ``limit_db`` (dBFS).
+    def segments_after(self, gain_db: float, limit_db: float | None) -> np.ndarray:
+        """Energy per 100 ms segment after ``gain_db`` and a peak limiter at ``limit_db`` (dBFS).
 
         A model, not a simulation: each 20 ms sub-block is turned down by what its
         sample peak exceeds the limit (calibrated against ffmpeg's alimiter with
-        5 ms attack, 50 ms release).  Good to about 0.1 LU; the encode is verified.
+        5 ms attack, 50 ms release).  Good to about 0.1 LU (0.3 with heavy limiting).
         """
+        energy = self.sub_energy * 10 ** (gain_db / 10)
+        if limit_db is not None:
+            over = np.maximum(self.sub_peak * 10 ** ((gain_db - limit_db) / 20), 1.0)
+            energy = energy / over**2
+        n = len(energy) // self.sub_per_segment * self.sub_per_segment
+        return energy[:n].reshape(-1, self.sub_per_segment).sum(axis=1)
+
+    def predict_limited(self, gain_db: float, limit_db: float) -> float:
+        """Integrated loudness after ``gain_db`` and a peak limiter at ``limit_db`` (dBFS)."""
         if not len(self.sub_peak):
             return self.integrated + gain_db
-        over = np.maximum(self.sub_peak * 10 ** ((gain_db - limit_db) / 20), 1.0)
-        energy = self.sub_energy / over**2
-        n = len(energy) // self.sub_per_segment * self.sub_per_segment
-        segments = energy[:n].reshape(-1, self.sub_per_segment).sum(axis=1)
-        return integrated(segments) + gain_db
+        return integrated(self.segments_after(gain_db, limit_db))
 
 
 def db(value: float) -> float:
@@ -144,30 +149,39 @@ class LoudnessMeter:
         self.sub_energy: list[np.ndarray] = []
         self.sub_peak: list[np.ndarray] = []
         self.frames = 0
+        self.peaks_only = False
         self.sample_peak = 0.0
         self.true_peak = 0.0
         self.history = np.zeros((TAPS_PER_PHASE - 1, channels), dtype=np.float32)
 
-    def feed(self, frames: np.ndarray, weighted: np.ndarray) -> None:
-        """``frames`` (n, channels) and the same frames K-weighted (see k_weighting_filter)."""
+    def feed(self, frames: np.ndarray, weighted: np.ndarray | None) -> None:
+        """``frames`` (n, channels) and the same frames K-weighted (see k_weighting_filter).
+
+        Without ``weighted`` only the peaks are measured (the loudness comes out as NaN).
+        """
         if not len(frames):
             return
         self.frames += len(frames)
+        if weighted is None:
+            self.peaks_only = True
         data = np.concatenate([self.pending, frames]) if len(self.pending) else frames
-        weighted = np.concatenate([self.pending_k, weighted]) if len(self.pending_k) else weighted
+        if weighted is not None and len(self.pending_k):
+            weighted = np.concatenate([self.pending_k, weighted])
         whole = len(data) // self.segment * self.segment
-        if whole:
+        size = self.segment // self.sub
+        if whole and weighted is not None:
             # energies per sub-block (float32 sums of a few hundred squares: error < 1e-4),
             # added up in float64 to the 100 ms segments
-            size = self.segment // self.sub
             sub = weighted[:whole].reshape(-1, size, self.channels)
             energy = np.einsum("ijk,ijk->i", sub, sub).astype(np.float64) / self.segment
             self.sub_energy.append(energy)
             self.energies.append(energy.reshape(-1, self.sub).sum(axis=1))
             self.sub_peak.append(np.abs(data[:whole]).reshape(-1, size * self.channels).max(axis=1))
+        if whole:
             self._peaks(data[:whole])
         self.pending = data[whole:]
-        self.pending_k = weighted[whole:]
+        if weighted is not None:
+            self.pending_k = weighted[whole:]
 
     def _peaks(self, data: np.ndarray) -> None:
         """Sample and true peak of whole segments ``data`` (following ``self.history``)."""
@@ -196,8 +210,8 @@ class LoudnessMeter:
             self._peaks_tail(tail)
         segments = np.concatenate(self.energies) if self.energies else np.zeros(0)
         return Loudness(
-            integrated=integrated(segments),
-            lra=loudness_range(segments),
+            integrated=math.nan if self.peaks_only else integrated(segments),
+            lra=math.nan if self.peaks_only else loudness_range(segments),
             true_peak=db(self.true_peak),
             sample_peak=db(self.sample_peak),
             duration=self.frames / self.rate,
@@ -278,24 +292,31 @@ def measure_command(
     channels: int,
     progress: Callable[[float], None] | None = None,
     stdin: IO[bytes] | None = None,
+    loudness: bool = True,
 ) -> Loudness:
     """Measure what the ffmpeg filter ``graph`` on ``inputs`` puts out as ``[out]``.
+
+    ``loudness=False``: only the sample and true peak (no K-weighting; much cheaper).
 
     ``[out]`` is resampled to ``rate`` Hz and has ``channels`` channels.  ``stdin``: a
     pipe the ffmpeg decoder reads (``inputs`` then name ``pipe:0``), e.g. another
     ffmpeg's output, so that a file is measured while it is being written.
     """
-    graph += (
-        f";[out]aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)}[kw];"
-        f"[raw][kw]join=inputs=2:channel_layout={'stereo' if channels == 1 else 'quad'}[meter]"
-    )
+    if loudness:
+        graph += (
+            f";[out]aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)}[kw];"
+            f"[raw][kw]join=inputs=2:channel_layout={'stereo' if channels == 1 else 'quad'}[meter]"
+        )
+    else:
+        graph += f";[out]aresample={rate}[meter]"
     command = [ffmpeg_exe(), "-hide_banner", "-v", "error", *inputs]
     if stdin is None:
         command.insert(2, "-nostdin")
     command += ["-filter_complex", graph, "-map", "[meter]"]
     command += ["-f", "f32le", "-acodec", "pcm_f32le", "-"]
     meter = LoudnessMeter(rate, channels)
-    frame = 8 * channels  # float32, each channel unweighted and K-weighted
+    width = 2 * channels if loudness else channels  # each channel unweighted and K-weighted
+    frame = 4 * width  # float32
     chunk = int(CHUNK_SECONDS * rate) * frame
     with subprocess.Popen(
         command,
@@ -313,8 +334,11 @@ def measure_command(
             usable = len(data) // frame * frame
             leftover = data[usable:]
             both = np.frombuffer(data, dtype=np.float32, count=usable // 4)
-            both = both.reshape(-1, 2 * channels)
-            meter.feed(np.ascontiguousarray(both[:, :channels]), both[:, channels:])
+            both = both.reshape(-1, width)
+            if loudness:
+                meter.feed(np.ascontiguousarray(both[:, :channels]), both[:, channels:])
+            else:
+                meter.feed(both, None)
             if progress:
                 progress(meter.frames / rate)
         reader.join()

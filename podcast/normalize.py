@@ -23,11 +23,18 @@ import re
 import subprocess
 import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line, probe
-from podcast.loudness import Loudness, layout, measure_command
+from podcast.ffmpeg import FfmpegError, StreamInfo, ffmpeg_exe, last_error_line, probe
+from podcast.loudness import (
+    Loudness,
+    integrated,
+    layout,
+    loudness_range,
+    measure_command,
+    short_term,
+)
 from podcast.problems import PodcastError
 
 MP3_LOSS = 0.45  # LU that MP3 encoding takes from integrated loudness (measured, 64–192 kbps)
@@ -129,6 +136,9 @@ class LoudnessReport:
     limited_by: float  # dB the loudest peak was reduced by the limiter (0: none)
     passes: int  # encodes needed (1 normally)
     duration: float
+    # output I/LRA: "predicted" from the input measurement (±0.1 LU for speech, ±0.3 with
+    # heavy limiting) or "measured" on the MP3; the output true peak is always measured
+    output_loudness: str = "measured"
     notes: tuple[str, ...] = ()
     short_term_input: tuple[float, ...] = field(default=(), repr=False)
     short_term_output: tuple[float, ...] = field(default=(), repr=False)
@@ -153,7 +163,8 @@ class LoudnessReport:
         i, o = self.input, self.output
         text = (
             f"in {i.integrated:6.1f} LUFS LRA {i.lra:4.1f} TP {i.true_peak:5.1f} → "
-            f"out {o.integrated:6.1f} LUFS LRA {o.lra:4.1f} TP {o.true_peak:5.1f} dBTP, "
+            f"out {o.integrated:6.1f} LUFS LRA {o.lra:4.1f} TP {o.true_peak:5.1f} dBTP"
+            f"{' (I, LRA predicted)' if self.output_loudness == 'predicted' else ''}, "
             f"gain {self.gain:+.1f} dB, {self.mode}"
         )
         if self.limited_by > 0:
@@ -181,11 +192,13 @@ def check_source(source: Source) -> None:
 
 
 def measure_source(
-    source: Source, channels: int, progress: Progress | None = None, chain: str = ""
+    source: Source,
+    channels: int,
+    progress: Progress | None = None,
+    rate: int | None = None,
 ) -> Loudness:
-    graph, rate = source.graph(channels, chain)
-    if rate is None:
-        rate = probe(source.master).sample_rate
+    graph, joined_rate = source.graph(channels, "")
+    rate = joined_rate or rate or probe(source.master).sample_rate
     try:
         return measure_command(source.input_args(), graph, rate, channels, progress=progress)
     except FfmpegError as error:
@@ -216,8 +229,10 @@ def _encode_and_measure(
     chain: str,
     rate: int,
     progress: Progress | None,
+    loudness: bool = False,
 ) -> Loudness:
-    """Encode ``source`` through ``chain`` into the MP3 ``out`` and measure the MP3.
+    """Encode ``source`` through ``chain`` into the MP3 ``out`` and measure the MP3
+    (its peaks; with ``loudness`` everything).
 
     The encoder's tee muxer writes the MP3 to ``out`` and, packet for packet, to a pipe
     that a second ffmpeg decodes for the meter: the output is verified *while* it is
@@ -244,6 +259,7 @@ def _encode_and_measure(
                 target.channels,
                 progress=progress,
                 stdin=encoder.stdout,
+                loudness=loudness,
             )
         except FfmpegError:
             result = None
@@ -257,12 +273,10 @@ def _encode_and_measure(
     return result
 
 
-def output_rate(source: Source) -> int:
+def output_rate(source: Source, master: StreamInfo) -> int:
     """The MP3's sample rate: a 44.1 or 48 kHz master keeps its rate (no resampling)."""
-    if len(source.files) == 1:
-        rate = probe(source.master).sample_rate
-        if rate in (44100, 48000):
-            return rate
+    if len(source.files) == 1 and master.sample_rate in (44100, 48000):
+        return master.sample_rate
     return OUTPUT_RATE
 
 
@@ -286,10 +300,31 @@ def plan_gain(measured: Loudness, target: Target) -> tuple[float, float | None, 
     if target.when_too_loud == "lower":
         gain = limit - measured.true_peak
         return gain, None, "lowered", [reason + f"; target lowered (gain {gain:+.1f} dB)"]
-    for _ in range(4):  # the limiter takes some loudness: raise the gain by what it takes
-        predicted = measured.predict_limited(gain, limit)
-        gain += goal - predicted
+    gain = _gain_for(measured, goal, gain, limit)
     return gain, limit, "limited", [reason + "; peaks limited (show setting when_too_loud: limit)"]
+
+
+def predict_output(measured: Loudness, gain: float, limit: float | None) -> Loudness:
+    """The MP3's loudness, predicted from the input's segment energies, the gain, the limiter
+    model (Loudness.segments_after) and MP3_LOSS: within about 0.1 LU of a measurement
+    (0.3 LU with heavy limiting).
+    Its peaks are the input's (the MP3's true peak is measured while encoding)."""
+    if not len(measured.sub_energy):
+        return replace(measured, integrated=measured.integrated + gain - MP3_LOSS)
+    segments = measured.segments_after(gain - MP3_LOSS, None if limit is None else limit - MP3_LOSS)
+    return replace(
+        measured,
+        integrated=integrated(segments),
+        lra=loudness_range(segments),
+        short_term=short_term(segments),
+    )
+
+
+def _gain_for(measured: Loudness, goal: float, gain: float, limit: float) -> float:
+    """The gain that reaches ``goal`` (before MP3 loss) with the limiter at ``limit``."""
+    for _ in range(4):  # the limiter takes some loudness: raise the gain by what it takes
+        gain += goal - measured.predict_limited(gain, limit)
+    return gain
 
 
 def normalize(
@@ -297,8 +332,14 @@ def normalize(
     out: Path,
     target: Target,
     progress: Callable[[str, float, float], None] | None = None,
+    full_check: bool = False,
 ) -> LoudnessReport:
-    """Normalize ``source`` into the MP3 ``out``; return the loudness report."""
+    """Normalize ``source`` into the MP3 ``out``; return the loudness report.
+
+    The MP3's true peak is always measured (decoded while it is encoded).  Its loudness is
+    predicted from the measurement of the input (within about 0.1–0.3 LU); ``full_check``
+    measures it on the MP3 too, and encodes again if it is off by more than TOLERANCE.
+    """
     check_source(source)
 
     def phase(name: str, total: float) -> Progress | None:
@@ -306,24 +347,29 @@ def normalize(
             return None
         return lambda done: progress(name, done, total)
 
-    expected = sum(probe(p).duration for p in source.files)
-    measured = measure_source(source, target.channels, phase("measure", expected))
+    infos = [probe(p) for p in source.files]
+    expected = sum(info.duration for info in infos)
+    rate = output_rate(source, infos[1 if source.intro else 0])
+    measured = measure_source(source, target.channels, phase("measure", expected), rate)
     name = source.master
     if measured.duration <= 0:
         raise AudioError(f"{name}: has no audio (zero length)")
     if measured.silent:
         raise AudioError(f"{name}: contains only silence (nothing to normalize)")
     gain, limit, mode, notes = plan_gain(measured, target)
-    rate = output_rate(source)
+    goal = target.loudness + MP3_LOSS
     encode_progress = phase("encode", expected)
     tmp = out.with_name(f"{out.stem}.{os.getpid()}.{threading.get_ident()}.part.mp3")
     passes = 0
-    result = measured
     try:
         while True:
             passes += 1
             chain = _limit_chain(gain, limit)
-            result = _encode_and_measure(source, tmp, target, chain, rate, encode_progress)
+            checked = _encode_and_measure(
+                source, tmp, target, chain, rate, encode_progress, loudness=full_check
+            )
+            result = checked if full_check else predict_output(measured, gain, limit)
+            result = replace(result, true_peak=checked.true_peak, sample_peak=checked.sample_peak)
             peak_over = result.true_peak - target.true_peak
             miss = target.loudness - result.integrated
             loud_ok = mode == "lowered" or abs(miss) <= TOLERANCE
@@ -340,6 +386,8 @@ def normalize(
                     limit = target.true_peak - peak_margin(target)
                     mode = "limited" if mode == "linear" else mode
                 limit -= peak_over + 0.2
+                if mode == "limited" and not full_check:
+                    gain = _gain_for(measured, goal, gain, limit)
         if result.true_peak > target.true_peak:
             raise AudioError(
                 f"{name}: true peak {result.true_peak:.2f} dBTP after encoding is over the "
@@ -364,6 +412,7 @@ def normalize(
         limited_by=limited_by,
         passes=passes,
         duration=round(result.duration, 3),
+        output_loudness="measured" if full_check else "predicted",
         notes=tuple(notes),
         short_term_input=measured.short_term,
         short_term_output=result.short_term,

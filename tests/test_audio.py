@@ -102,6 +102,32 @@ def test_hot_input_is_limited_and_says_so(tmp_path):
     assert any("not reachable linearly" in note for note in report.notes)
 
 
+def test_predicted_output_loudness_matches_the_mp3(tmp_path):
+    # the report's output I/LRA are predicted (gain, limiter model, MP3 loss); the full check
+    # measures them on the MP3: both agree with ffmpeg's ebur128 on the final file
+    master = speechlike(tmp_path / "hot.wav", seconds=20, volume_db=-26, hot=True)
+    fast = normalize(Source(master), tmp_path / "fast.mp3", Target())
+    measured = check(tmp_path / "fast.mp3", -16.0)
+    assert fast.mode == "limited" and fast.output_loudness == "predicted"
+    assert abs(fast.output.integrated - measured["I"]) <= 0.3
+    assert abs(fast.output.lra - measured["LRA"]) <= 0.5
+    assert abs(fast.output.true_peak - measured["TP"]) <= 0.2  # measured on the MP3, always
+    full = normalize(Source(master), tmp_path / "full.mp3", Target(), full_check=True)
+    assert full.output_loudness == "measured"
+    assert abs(full.output.integrated - fast.output.integrated) <= 0.3
+
+
+def test_too_hot_mp3_is_caught_and_encoded_again(tmp_path, monkeypatch):
+    # with no margin between the limiter and the ceiling, MP3 overshoot puts the first encode
+    # over -1 dBTP: the true-peak check on the MP3 must catch it and encode again, lower
+    monkeypatch.setattr("podcast.normalize.PEAK_MARGIN", -0.5)
+    master = speechlike(tmp_path / "hot.wav", seconds=12, volume_db=-26, hot=True)
+    report = normalize(Source(master), tmp_path / "out.mp3", Target())
+    assert report.passes >= 2
+    assert any(note.startswith("pass 1:") for note in report.notes)
+    check(tmp_path / "out.mp3", -16.0)
+
+
 def test_hot_input_lowered_when_the_show_says_so(tmp_path):
     master = speechlike(tmp_path / "hot.wav", seconds=12, volume_db=-30, hot=True)
     report = normalize(Source(master), tmp_path / "o.mp3", Target(when_too_loud="lower"))

@@ -1,0 +1,50 @@
+"""The BS.1770 meter (K-weighting in ffmpeg, gating and peaks in numpy) against known values."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from podcast.ffmpeg import run_ffmpeg
+from podcast.loudness import measure, measure_command
+
+from .test_audio import ebur128, speechlike
+
+
+def sine(path, *, channels: int, db: float, rate: int = 48000, seconds: int = 10):
+    wave = f"{10 ** (db / 20)}*sin(2*PI*997*t)"
+    expression = "|".join([wave] * channels)  # the same sine in every channel, full level
+    run_ffmpeg(
+        ["-y", "-f", "lavfi", "-i", f"aevalsrc={expression}:s={rate}:d={seconds}",
+         "-c:a", "pcm_f32le", str(path)]
+    )  # fmt: skip
+    return path
+
+
+@pytest.mark.parametrize(("channels", "expected"), [(2, -20.0), (1, -23.01)])
+def test_sine_reads_as_the_standard_says(tmp_path, channels, expected):
+    # BS.1770: a 997 Hz sine at -20 dBFS in both channels is -20 LUFS; in one channel -23.01
+    result = measure(sine(tmp_path / "s.wav", channels=channels, db=-20.0))
+    assert result.integrated == pytest.approx(expected, abs=0.03)
+    assert result.sample_peak == pytest.approx(-20.0, abs=0.01)
+    assert result.true_peak == pytest.approx(-20.0, abs=0.05)
+
+
+@pytest.mark.parametrize("rate", [44100, 48000])
+def test_meter_agrees_with_ffmpeg_ebur128(tmp_path, rate):
+    master = speechlike(tmp_path / "m.wav", seconds=30, volume_db=-20, rate=rate, dynamics=True)
+    ours, theirs = measure(master), ebur128(master)
+    assert ours.integrated == pytest.approx(theirs["I"], abs=0.1)
+    assert ours.lra == pytest.approx(theirs["LRA"], abs=0.3)
+    assert ours.true_peak == pytest.approx(theirs["TP"], abs=0.3)
+
+
+def test_peaks_only_measures_the_same_peaks_without_loudness(tmp_path):
+    master = speechlike(tmp_path / "hot.wav", seconds=12, volume_db=-20, hot=True)
+    full = measure(master)
+    graph = "[0:a:0]aformat=channel_layouts=stereo[out]"
+    peaks = measure_command(["-i", str(master)], graph, 44100, 2, loudness=False)
+    assert math.isnan(peaks.integrated)
+    assert peaks.true_peak == full.true_peak and peaks.sample_peak == full.sample_peak
+    assert peaks.duration == full.duration
