@@ -1,5 +1,6 @@
 """Benchmark: plain MP3 encode vs `podcast normalize` vs ffmpeg-normalize (if installed).
 
+    .venv/bin/pip install -e '.[bench]'   # ffmpeg-normalize, for comparison
     .venv/bin/python bench/normalize.py --minutes 30 --repeats 2
 
 Generates a stereo 44.1 kHz 16-bit master and a quiet mono 48 kHz 24-bit master
@@ -12,6 +13,7 @@ output's I / LRA / TP measured by ffmpeg's ebur128.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -27,8 +29,12 @@ from podcast.ffmpeg import ffmpeg_exe
 
 
 def timed(command: list[str]) -> tuple[float, int]:
+    # ffmpeg-normalize finds ffmpeg through FFMPEG_PATH (there may be none on PATH)
+    env = {**os.environ, "FFMPEG_PATH": ffmpeg_exe()}
     start = time.perf_counter()
-    result = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, check=True)
+    result = subprocess.run(
+        ["/usr/bin/time", "-v", *command], capture_output=True, check=True, env=env
+    )
     wall = time.perf_counter() - start
     rss = int(re.search(rb"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
     return wall, rss // 1024

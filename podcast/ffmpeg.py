@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from podcast.problems import PodcastError
@@ -79,9 +79,21 @@ def _channels(layout: str) -> int:
 
 
 def probe(path: Path) -> StreamInfo:
-    """Duration, channels, rate and codec of the first audio stream, from ffmpeg's banner."""
+    """Duration, channels, rate and codec of the first audio stream, from ffmpeg's banner.
+
+    Remembered per file (path, size, modification time): a file is probed once per run.
+    """
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return _probe.__wrapped__(str(path), -1, -1)  # ffmpeg says what is wrong
+    return _probe(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=256)
+def _probe(path: str, _size: int, _mtime_ns: int) -> StreamInfo:
     result = subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path)],
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", path],
         capture_output=True,
         check=False,
     )
