@@ -77,13 +77,13 @@ def generate(
     rate: int,
     bits: int,
     speech_db: float = 0.0,
-    peak_db: float = -0.1,
+    peak_db: float = -0.5,
     seed: int = 1,
 ) -> Path:
     """Write the master to ``path``.
 
     ``speech_db`` shifts speech and music (0: stereo about −22 LUFS, LRA about 10 LU, like
-    a typical mastered speech podcast; −3 in mono: a quiet master about −28 LUFS);
+    a typical mastered speech podcast; −3.7 in mono: a quiet master about −28 LUFS);
     ``peak_db`` is the level of the few hot peaks (laughs, claps, one every 2.5 minutes),
     which set the master's true peak.
     """

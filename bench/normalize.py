@@ -91,7 +91,7 @@ def main() -> None:
             "stereo 44.1k/16": (generate(work / "stereo.wav", args.minutes, channels=2,
                                          rate=44100, bits=16), False),
             "mono 48k/24 quiet": (generate(work / "mono.wav", args.minutes, channels=1,
-                                           rate=48000, bits=24, speech_db=-3, peak_db=-6),
+                                           rate=48000, bits=24, speech_db=-3.7, peak_db=-6),
                                   True),
         }  # fmt: skip
         print(f"masters: {args.minutes:g} min; repeats: {args.repeats} (alternating)")
