@@ -152,6 +152,9 @@ class LoudnessMeter:
         self.sub_energy: list[np.ndarray] = []
         self.sub_peak: list[np.ndarray] = []
         self.frames = 0
+        self.skip = (
+            0  # frames still to drop (decoded only to settle the filters; see measure_split)
+        )
         self.peaks_only = False
         self.sample_peak = 0.0
         self.true_peak = 0.0
@@ -162,6 +165,12 @@ class LoudnessMeter:
 
         Without ``weighted`` only the peaks are measured (the loudness comes out as NaN).
         """
+        if self.skip:
+            drop = min(self.skip, len(frames))
+            self.history = np.concatenate([self.history, frames[:drop]])[-(TAPS_PER_PHASE - 1) :]
+            self.skip -= drop
+            frames = frames[drop:]
+            weighted = None if weighted is None else weighted[drop:]
         if not len(frames):
             return
         self.frames += len(frames)
@@ -225,6 +234,19 @@ class LoudnessMeter:
             sub_peak=np.concatenate(self.sub_peak) if self.sub_peak else np.zeros(0),
             sub_per_segment=self.sub,
         )
+
+    def then(self, later: LoudnessMeter) -> LoudnessMeter:
+        """This meter's audio followed by ``later``'s (which started on a segment boundary)."""
+        if len(self.pending):  # cannot happen when split on a segment boundary; peaks only
+            self._peaks_tail(self.pending)
+        later.energies = self.energies + later.energies
+        later.sub_energy = self.sub_energy + later.sub_energy
+        later.sub_peak = self.sub_peak + later.sub_peak
+        later.frames += self.frames
+        later.sample_peak = max(self.sample_peak, later.sample_peak)
+        later.true_peak = max(self.true_peak, later.true_peak)
+        later.peaks_only = self.peaks_only or later.peaks_only
+        return later
 
     def _peaks_tail(self, tail: np.ndarray) -> None:
         # The last partial segment: padded with silence to a whole one for the peak scan.
@@ -295,23 +317,9 @@ def _widen_pipe(pipe: IO[bytes]) -> None:
         fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
 
 
-def measure_command(
-    inputs: list[str],
-    graph: str,
-    rate: int,
-    channels: int,
-    progress: Callable[[float], None] | None = None,
-    stdin: IO[bytes] | None = None,
-    loudness: bool = True,
-) -> Loudness:
-    """Measure what the ffmpeg filter ``graph`` on ``inputs`` puts out as ``[out]``.
-
-    ``loudness=False``: only the sample and true peak (no K-weighting; much cheaper).
-
-    ``[out]`` is resampled to ``rate`` Hz and has ``channels`` channels.  ``stdin``: a
-    pipe the ffmpeg decoder reads (``inputs`` then name ``pipe:0``), e.g. another
-    ffmpeg's output, so that a file is measured while it is being written.
-    """
+def _meter_command(
+    inputs: list[str], graph: str, rate: int, channels: int, loudness: bool, piped: bool
+) -> list[str]:
     if loudness:
         graph += (
             f";[out]aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)}[kw];"
@@ -320,11 +328,21 @@ def measure_command(
     else:
         graph += f";[out]aresample={rate}[meter]"
     command = [ffmpeg_exe(), "-hide_banner", "-v", "error", *inputs]
-    if stdin is None:
+    if not piped:
         command.insert(2, "-nostdin")
     command += ["-filter_complex", graph, "-map", "[meter]"]
-    command += ["-f", "f32le", "-acodec", "pcm_f32le", "-"]
-    meter = LoudnessMeter(rate, channels)
+    return [*command, "-f", "f32le", "-acodec", "pcm_f32le", "-"]
+
+
+def _run(
+    command: list[str],
+    meter: LoudnessMeter,
+    loudness: bool,
+    progress: Callable[[float], None] | None = None,
+    stdin: IO[bytes] | None = None,
+) -> None:
+    """Run the ffmpeg ``command`` (f32le to stdout) and feed what it puts out to ``meter``."""
+    channels, rate = meter.channels, meter.rate
     width = 2 * channels if loudness else channels  # each channel unweighted and K-weighted
     frame = 4 * width  # float32
     chunk = int(CHUNK_SECONDS * rate) * frame
@@ -356,4 +374,84 @@ def measure_command(
         process.wait()
     if process.returncode != 0:
         raise FfmpegError(last_error_line(b"".join(errors)))
+
+
+def measure_command(
+    inputs: list[str],
+    graph: str,
+    rate: int,
+    channels: int,
+    progress: Callable[[float], None] | None = None,
+    stdin: IO[bytes] | None = None,
+    loudness: bool = True,
+) -> Loudness:
+    """Measure what the ffmpeg filter ``graph`` on ``inputs`` puts out as ``[out]``.
+
+    ``loudness=False``: only the sample and true peak (no K-weighting; much cheaper).
+
+    ``[out]`` is resampled to ``rate`` Hz and has ``channels`` channels.  ``stdin``: a
+    pipe the ffmpeg decoder reads (``inputs`` then name ``pipe:0``), e.g. another
+    ffmpeg's output, so that a file is measured while it is being written.
+    """
+    command = _meter_command(inputs, graph, rate, channels, loudness, stdin is not None)
+    meter = LoudnessMeter(rate, channels)
+    _run(command, meter, loudness, progress, stdin)
     return meter.result()
+
+
+SPLIT_WARMUP = 1.0  # s decoded before the second half's start, to settle the K-weighting
+
+
+def measure_split(
+    path: Path,
+    channels: int,
+    rate: int,
+    frames: int,
+    progress: Callable[[float], None] | None = None,
+) -> Loudness:
+    """Measure the file ``path`` (``frames`` frames at its own ``rate``) in two halves at once.
+
+    Two ffmpeg decoders and two meters run in parallel (two cores).  The halves meet on a
+    100 ms segment boundary; the second starts :data:`SPLIT_WARMUP` early so that the
+    K-weighting filters and the true-peak interpolator have settled (those frames are only
+    decoded, not counted).  Segment energies and peaks then join exactly: the result is that
+    of one pass (see tests/test_loudness.py).
+    """
+    shape = f"aformat=channel_layouts={layout(channels)}"
+    segment = max(1, round(rate * SEGMENT))
+    split = frames // 2 // segment * segment
+    warmup = min(split, int(SPLIT_WARMUP * rate))
+    first, second = LoudnessMeter(rate, channels), LoudnessMeter(rate, channels)
+    second.skip = warmup
+    commands = [
+        _meter_command(
+            ["-i", str(path)], f"[0:a:0]atrim=end_sample={split},{shape}[out]", rate, channels,
+            True, False,
+        ),
+        _meter_command(
+            ["-ss", f"{(split - warmup) / rate:.6f}", "-i", str(path)], f"[0:a:0]{shape}[out]",
+            rate, channels, True, False,
+        ),
+    ]  # fmt: skip
+    lock = threading.Lock()
+
+    def report(_done: float) -> None:
+        if progress:
+            with lock:
+                progress((first.frames + second.frames) / rate)
+
+    failures: list[FfmpegError] = []
+
+    def run(command: list[str], meter: LoudnessMeter) -> None:
+        try:
+            _run(command, meter, True, report)
+        except FfmpegError as error:
+            failures.append(error)
+
+    other = threading.Thread(target=run, args=(commands[1], second))
+    other.start()
+    run(commands[0], first)
+    other.join()
+    if failures:
+        raise failures[0]
+    return first.then(second).result()

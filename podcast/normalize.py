@@ -33,6 +33,7 @@ from podcast.loudness import (
     layout,
     loudness_range,
     measure_command,
+    measure_split,
     short_term,
 )
 from podcast.problems import PodcastError
@@ -43,6 +44,7 @@ LOW_BITRATE_MARGIN = 2.0  # at 96 kbit/s and less, MP3 overshoots more
 TOLERANCE = 0.4  # LU: a result further than this from the target is encoded again
 OUTPUT_RATE = 44100
 MIN_SAMPLE_RATE = 22050
+SPLIT_MINIMUM = 60.0  # s: longer masters are measured in two halves in parallel
 
 Progress = Callable[[float], None]  # called with seconds of audio done in the current pass
 
@@ -197,9 +199,17 @@ def measure_source(
     progress: Progress | None = None,
     rate: int | None = None,
 ) -> Loudness:
+    """The loudness of the (joined) source.  A long PCM or FLAC master on its own, at its own
+    rate, is measured in two halves in parallel (seeking in those formats is sample-exact)."""
     graph, joined_rate = source.graph(channels, "")
-    rate = joined_rate or rate or probe(source.master).sample_rate
+    info = probe(source.master)
+    rate = joined_rate or rate or info.sample_rate
+    splittable = info.codec.startswith("pcm_") or info.codec == "flac"
+    alone = len(source.files) == 1 and rate == info.sample_rate
     try:
+        if alone and splittable and info.duration >= SPLIT_MINIMUM:
+            frames = round(info.duration * rate)
+            return measure_split(source.master, channels, rate, frames, progress)
         return measure_command(source.input_args(), graph, rate, channels, progress=progress)
     except FfmpegError as error:
         raise AudioError(f"{source.master}: does not decode ({error})") from None

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from podcast.ffmpeg import run_ffmpeg
-from podcast.loudness import measure, measure_command
+from podcast.loudness import measure, measure_command, measure_split
 
 from .test_audio import ebur128, speechlike
 
@@ -48,3 +48,20 @@ def test_peaks_only_measures_the_same_peaks_without_loudness(tmp_path):
     assert math.isnan(peaks.integrated)
     assert peaks.true_peak == full.true_peak and peaks.sample_peak == full.sample_peak
     assert peaks.duration == full.duration
+
+
+@pytest.mark.parametrize(("channels", "rate"), [(2, 44100), (1, 48000)])
+def test_two_halves_in_parallel_give_the_one_pass_result(tmp_path, channels, rate):
+    master = speechlike(
+        tmp_path / "m.wav", seconds=25, volume_db=-20, channels=channels, rate=rate, hot=True
+    )
+    whole = measure(master)
+    frames = round(whole.duration * rate) + 333  # the split needs no exact length
+    halves = measure_split(master, channels, rate, frames)
+    assert halves.integrated == pytest.approx(whole.integrated, abs=0.05)
+    assert halves.lra == pytest.approx(whole.lra, abs=0.05)
+    assert halves.true_peak == pytest.approx(whole.true_peak, abs=0.01)
+    assert halves.sample_peak == whole.sample_peak
+    assert halves.duration == whole.duration
+    assert len(halves.short_term) == len(whole.short_term)
+    assert len(halves.sub_energy) == len(whole.sub_energy)
