@@ -1,7 +1,8 @@
 """Linear loudness normalization with a true-peak limit, in one encode pass.
 
 1. **Measure** the master (BS.1770 integrated loudness, LRA, true peak) by streaming
-   decoded PCM through :mod:`podcast.loudness` — much cheaper than ffmpeg's ebur128.
+   decoded PCM through :mod:`podcast.loudness` — much cheaper than ffmpeg's ebur128;
+   a long PCM/FLAC master in two halves on two cores.
 2. **Decide** one gain.  If the master at that gain stays under the true-peak ceiling
    the encode is purely linear.  If not, the target cannot be reached linearly, and the
    show's ``when_too_loud`` decides: ``limit`` (a look-ahead limiter on the peaks only;
@@ -9,8 +10,13 @@
    ``lower`` (a smaller gain, the target is missed).  Either way the report says so.
 3. **Encode** once: ``volume`` (+ low-pass and ``alimiter`` when limiting) → libmp3lame.
    MP3 encoding lowers integrated loudness by about 0.45 LU, which the gain includes.
-4. **Verify** the MP3 (decoding an MP3 is cheap).  Only if it misses the true-peak
-   ceiling or the loudness window is it encoded again, with the error corrected.
+4. **Check** the MP3 *while it is encoded*: ffmpeg's tee muxer writes it to the file and
+   to a pipe, which a second ffmpeg decodes for the meter on the other core, so the check
+   costs almost no wall time.  The true peak is measured on the whole MP3; the loudness
+   (I, LRA, short-term) is predicted from the master's segment energies, the gain and the
+   limiter model (within 0.1–0.3 LU; ``full_check`` measures it on the MP3 as well).
+   Only an MP3 over the true-peak ceiling (or, with ``full_check``, outside the loudness
+   window) is encoded again, with the error corrected.
 
 Intro and outro jingles are joined to the master inside the same ffmpeg graph
 (concatenated, or cross-faded), so the whole episode is measured and normalized.
