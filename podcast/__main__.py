@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -160,7 +161,20 @@ def build_command(catalog: Path, build_dir: Path, strict: bool, jobs: int | None
     "publish_to, or public/.",
 )
 @click.option("--dry-run", "-n", is_flag=True, help="Show what would change; change nothing.")
-@click.option("--prune", is_flag=True, help="Delete published files that are no longer built.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete published files that are no longer built (never media a published "
+    "episode still refers to).",
+)
+@click.option(
+    "--endpoint-url",
+    default=None,
+    metavar="URL",
+    help="S3 endpoint for MinIO, R2 … (default: boto3's own, e.g. $AWS_ENDPOINT_URL).",
+)
+@click.option("--acl", default=None, help="Canned ACL for every object, e.g. public-read.")
+@click.option("--break-lock", is_flag=True, help="Break a publish lock older than 30 minutes.")
 @click.option("--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel.")
 def publish_command(
     catalog: Path,
@@ -169,23 +183,107 @@ def publish_command(
     target: str | None,
     dry_run: bool,
     prune: bool,
+    endpoint_url: str | None,
+    acl: str | None,
+    break_lock: bool,
     jobs: int | None,
 ) -> None:
-    """Build, then copy the build to the target: media first, the feed last."""
+    """Build, then publish the build to a folder or an S3 bucket.
+
+    \b
+    Only files whose content changed are uploaded. Media and assets go first,
+    pages next, the feed last, and only once every episode's audio is there:
+    an interrupted publish leaves the previous feed working; run it again to
+    complete it. Credentials come from boto3 (AWS_ACCESS_KEY_ID …, AWS_PROFILE,
+    ~/.aws); the endpoint from --endpoint-url or AWS_ENDPOINT_URL.
+    """
     from podcast.publish import open_target, publish
 
     result = _run_build(catalog, build_dir, strict, jobs)
     spec = target or os.environ.get("PODCAST_BUCKET") or result.catalog.show.meta.publish_to
     spec = spec or "public"
-    report = publish(build_dir, open_target(spec), dry_run=dry_run, prune=prune)
-    verb = "would publish" if dry_run else "published"
+    destination = open_target(spec, endpoint_url=endpoint_url, acl=acl)
+    with _upload_progress() as progress:
+        report = publish(
+            build_dir,
+            destination,
+            dry_run=dry_run,
+            prune=prune,
+            break_lock=break_lock,
+            progress=progress,
+        )
     for change in report.changes:
         if dry_run or change.action == "delete":
             click.echo(f"  {change.action:7} {change.relpath} ({change.size:,} bytes)")
-    click.echo(
-        f"{verb} to {report.target}: {len(report.changes)} file(s) changed "
-        f"({report.bytes:,} bytes), {report.unchanged} unchanged"
+    for relpath in report.kept:
+        click.echo(f"  kept    {relpath} (a published episode still refers to it)")
+    deleted = sum(c.action == "delete" for c in report.changes)
+    if dry_run:
+        click.echo(
+            f"would publish to {report.target}: {report.uploads} file(s) to upload "
+            f"({report.bytes:,} bytes), {deleted} to delete, {report.unchanged} unchanged"
+        )
+    elif not report.changes:
+        refreshed = " (hash index refreshed)" if report.index_refreshed else ""
+        click.echo(
+            f"{report.target} is up to date: 0 bytes uploaded, {report.unchanged} file(s) "
+            f"unchanged{refreshed}"
+        )
+    else:
+        click.echo(
+            f"published to {report.target}: {report.uploads} file(s) uploaded "
+            f"({report.bytes:,} bytes), {deleted} deleted, {report.unchanged} unchanged "
+            f"in {report.seconds:.1f} s"
+        )
+
+
+class _RichProgress:
+    """Bytes and files of a publish, on the terminal (called from upload threads)."""
+
+    def __init__(self, bar):
+        self.bar = bar
+        self.task = None
+        self.files = 0
+        self.done = 0
+
+    def start(self, files: int, total_bytes: int) -> None:
+        self.files = files
+        self.task = self.bar.add_task(f"0/{files} files", total=total_bytes)
+
+    def advance(self, nbytes: int) -> None:
+        self.bar.update(self.task, advance=nbytes)
+
+    def file_done(self, relpath: str) -> None:
+        self.done += 1
+        self.bar.update(self.task, description=f"{self.done}/{self.files} files")
+
+
+@contextmanager
+def _upload_progress():
+    """A progress bar on an interactive terminal; nothing in CI or when output is piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TransferSpeedColumn,
     )
+
+    columns = [TextColumn("{task.description}"), BarColumn()]
+    bytes_bar = Progress(
+        *columns,
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with bytes_bar:
+        progress = _RichProgress(bytes_bar)
+        yield progress
 
 
 @cli.command()

@@ -45,7 +45,9 @@ def render_feed(
     if meta.copyright:
         fg.copyright(meta.copyright)
     fg.generator(f"podcast {__version__}")
-    fg.lastBuildDate(now)
+    # The newest episode's date, not the clock: an unchanged catalog builds a byte-identical
+    # feed, so an unchanged show publishes nothing.
+    fg.lastBuildDate(max((e.published for e in episodes), default=now))
     fg.image(url=show.url(show.artwork.name), title=meta.title, link=meta.link)
     fg.podcast.itunes_author(meta.author)
     fg.podcast.itunes_owner(name=meta.owner.name, email=meta.owner.email)
