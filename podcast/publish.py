@@ -491,6 +491,8 @@ def publish_lock(target: Target, break_lock: bool = False) -> Iterator[None]:
         try:
             held = json.loads(raw) if raw else None
             since = dt.datetime.fromisoformat(held["since"]) if held else None
+            if since is not None and since.tzinfo is None:
+                since = since.replace(tzinfo=dt.UTC)
         except (ValueError, KeyError, TypeError):
             held, since = {}, None
         if held is None:

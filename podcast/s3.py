@@ -120,6 +120,7 @@ class S3Target:
         self.prefix = prefix
         self.client = client
         self.acl = acl
+        self.transfer = TRANSFER
 
     @classmethod
     def from_url(cls, url: str, *, endpoint_url: str | None = None, acl: str | None = None):
@@ -244,7 +245,7 @@ class S3Target:
         return True
 
     def upload(self, uploads: Sequence[Upload], progress: Progress) -> None:
-        with self.errors(), create_transfer_manager(self.client, TRANSFER) as manager:
+        with self.errors(), create_transfer_manager(self.client, self.transfer) as manager:
             futures = [
                 manager.upload(
                     str(item.source),
