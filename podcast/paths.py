@@ -39,3 +39,54 @@ def card_path(episode: EpisodeEntry, quote_index: int, extension: str = "png") -
 def clip_path(episode: EpisodeEntry, quote_index: int) -> str:
     """The soundbite clip of ``episode.meta.quotes[quote_index]``."""
     return f"clips/{episode.slug}-{quote_index + 1}.mp3"
+
+
+def loudness_report_path(episode: EpisodeEntry) -> str:
+    """The episode's loudness report (JSON: input/output loudness, LRA, true peak, gain)."""
+    return f"loudness/{episode.slug}.json"
+
+
+def loudness_plot_path(episode: EpisodeEntry) -> str:
+    """The episode's short-term loudness plot (PNG), for the show-notes page."""
+    return f"loudness/{episode.slug}.png"
+
+
+def episode_page_at(episode: EpisodeEntry, seconds: float) -> str:
+    """The episode page, seeking the player to ``seconds``: ``episodes/x/#t=MM:SS``.
+
+    A media-fragment time (``#t=`` with ``MM:SS``, ``HH:MM:SS`` from an hour on);
+    the episode page reads it and starts the player there.
+    """
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    time = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    return f"{episode_page(episode)}#t={time}"
+
+
+def audio_path(episode: EpisodeEntry, audio_sha256: str) -> str:
+    """A new enclosure: the content hash in the name, so changed audio gets a new URL.
+
+    Used only when an episode's audio is first published or has changed; after that
+    the published state keeps the relpath (see :mod:`podcast.identity`).
+    """
+    return f"audio/{episode.slug}-{audio_sha256[:8]}.mp3"
+
+
+def transcript_path(audio_relpath: str, suffix: str) -> str:
+    """The transcript, published next to the audio: 'audio/x-1a2b.mp3' -> 'audio/x-1a2b.vtt'."""
+    return audio_relpath.rsplit(".", 1)[0] + suffix
+
+
+def chapters_path(audio_relpath: str) -> str:
+    """The JSON chapters file next to the audio: 'audio/x-1a2b.chapters.json'."""
+    return audio_relpath.rsplit(".", 1)[0] + ".chapters.json"
+
+
+def episode_artwork_path(episode: EpisodeEntry, suffix: str) -> str:
+    return f"{episode_page(episode)}artwork{suffix}"
+
+
+def person_image_path(key: str, suffix: str) -> str:
+    """A host's or guest's picture; ``key`` is the slug of their name."""
+    return f"people/{key}{suffix}"
