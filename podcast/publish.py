@@ -431,11 +431,17 @@ def _strings(data: bytes) -> set[str]:
     return found
 
 
-def check_enclosures(target: Target, feed: Path) -> int:
-    """Every enclosure the feed names is in the target with the size the feed declares."""
+def check_enclosures(target: Target, feed: Path, listed: dict[str, int], fresh: set[str]) -> int:
+    """Every enclosure the feed names is in the target with the size the feed declares.
+
+    Enclosures uploaded by this publish (``fresh``) or not in the listing are asked for
+    (a HEAD each); the others are taken from the listing made under the lock.
+    """
     enclosures = feed_enclosures(feed.read_bytes())
     for relpath, length in enclosures.items():
-        size = target.size(relpath)
+        size = listed.get(relpath) if relpath not in fresh else None
+        if size is None:
+            size = target.size(relpath)
         if size is None:
             raise PodcastError(
                 f"{target.describe()}: {relpath} is missing; the feed was not published"
@@ -600,7 +606,7 @@ def execute(plan: Plan, target: Target, progress: Progress) -> None:
         group = [u for u in body if upload_rank(u.relpath) == rank]
         if group:
             target.upload(group, progress)
-    check_enclosures(target, plan.local[FEED_PATH].source)
+    check_enclosures(target, plan.local[FEED_PATH].source, published.sizes, changing)
     final = {r: e for r, e in known.items() if r not in plan.deletes}
     for item in plan.local.values():
         if item.relpath != FEED_PATH:
