@@ -53,6 +53,7 @@ class RecordingProxy:
         self.lock = threading.Lock()
         self.fail_every = 0  # fail every n-th request (500 and 503 alternating)
         self.faults = 0
+        self.failed: list[Request] = []  # the requests answered with an injected 500/503
         self.seen = 0
         self.hold_after = None  # hold content PUTs after this many
         self.holding = threading.Event()
@@ -102,6 +103,7 @@ class RecordingProxy:
             fail = self.fail_every and number % self.fail_every == 0
             if fail:
                 self.faults += 1
+                self.failed.append(request)
             else:
                 self.requests.append(request)
             hold = (
@@ -130,6 +132,7 @@ class RecordingProxy:
         with self.lock:
             self.requests.clear()
             self.fail_every = self.faults = self.seen = 0
+            self.failed.clear()
             self.hold_after = None
             self.holding.clear()
             self.release.clear()

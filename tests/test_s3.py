@@ -193,9 +193,11 @@ def test_changed_episode_uploads_only_what_changed(s3, show, tmp_path):
 def test_publish_survives_a_server_failing_requests(s3, show):
     proxy, client, bucket = s3
     _, output = show
-    proxy.fail_every = 3  # every third request gets a 503 or a 500
+    proxy.fail_every = 4  # every fourth request gets a 503 or a 500
     report = publish(output, target(bucket, "flaky"))
     assert proxy.faults >= 5
+    failed = {r.method for r in proxy.failed}
+    assert "PUT" in failed and failed - {"PUT"}, failed  # uploads and reads both failed
     assert report.uploads == len(built_files(output))
     keys = bucket_keys(client, bucket, "flaky/")
     for relpath, path in built_files(output).items():
