@@ -295,13 +295,13 @@ def publish_command(
         refreshed = " (hash index refreshed)" if report.index_refreshed else ""
         click.echo(
             f"{report.target} is up to date: 0 bytes uploaded, {report.unchanged} file(s) "
-            f"unchanged{refreshed}"
+            f"unchanged{refreshed} ({report.seconds:.2f} s)"
         )
     else:
         click.echo(
             f"published to {report.target}: {report.uploads} file(s) uploaded "
             f"({report.bytes:,} bytes), {deleted} deleted, {report.unchanged} unchanged "
-            f"in {report.seconds:.1f} s"
+            f"in {report.seconds:.2f} s"
         )
 
 
