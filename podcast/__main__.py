@@ -88,9 +88,9 @@ def validate(catalog: Path, strict: bool) -> None:
     from podcast.catalog import load_catalog
 
     loaded, problems = load_catalog(catalog)
-    _print_problems(problems.sorted())
-    problems.raise_if_errors(strict=strict)
+    problems.raise_if_errors(strict=strict)  # prints every problem, warnings too, and exits
     assert loaded is not None
+    _print_problems(problems.sorted())  # only warnings are left
     click.echo(
         f"{catalog}: {len(loaded.seasons)} season(s), {len(loaded.episodes)} episode(s), "
         f"{len(problems.warnings)} warning(s): OK"

@@ -312,6 +312,7 @@ def test_all_problems_of_all_files_in_one_run_without_traceback(catalog_dir, mon
         'string as an integer, found "zwei"',
     ]
     assert lines[-1] == "5 error(s), 0 warning(s): nothing was built or published."
+    assert len(lines) == 6  # each problem once
 
 
 def test_schema_export(tmp_path):
