@@ -6,17 +6,35 @@ Every function returns a path relative to the build root, with ``/``; the URL is
 
 from __future__ import annotations
 
-from podcast.models import EpisodeEntry, SeasonEntry
+from podcast.catalog import slugify
+from podcast.models import EpisodeEntry, Person, SeasonEntry
 
 FEED_PATH = "feed.xml"
 STATE_PATH = "podcast-state.json"  # the published state: episode -> guid, enclosure, hash
 INDEX_PAGE = ""
 QUOTES_PAGE = "quotes/"
+ASSETS = "assets/"  # the site's own CSS and JS
 
 
 def episode_page(episode: EpisodeEntry) -> str:
     """The episode's show-notes page (a folder with index.html)."""
     return f"episodes/{episode.slug}/"
+
+
+def transcript_path(episode: EpisodeEntry) -> str:
+    """The published copy of the episode's transcript (keeps its .vtt/.srt extension)."""
+    suffix = episode.transcript.suffix.lower() if episode.transcript else ".vtt"
+    return f"episodes/{episode.slug}/transcript{suffix}"
+
+
+def chapters_path(episode: EpisodeEntry) -> str:
+    """The episode's chapters as Podcasting 2.0 JSON chapters."""
+    return f"episodes/{episode.slug}/chapters.json"
+
+
+def person_image_path(person: Person, suffix: str) -> str:
+    """A host's or guest's picture, copied into the build for the pages."""
+    return f"people/{slugify(person.name)}{suffix.lower()}"
 
 
 def season_page(season: SeasonEntry) -> str:
