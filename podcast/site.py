@@ -49,7 +49,8 @@ from podcast.writer import Writer
 OWNER = "site"
 ASSET_FILES = ("style.css", "player.js")
 LATEST_ON_INDEX = 10
-_MARKDOWN = MarkdownIt("commonmark", {"linkify": False, "typographer": False})
+# Raw HTML in show notes is shown as text (html=False); nh3 then cleans what Markdown made.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _CSS_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s/]+\))$")
 
 
