@@ -87,6 +87,15 @@ def seconds_attr(seconds: float) -> str:
     return f"{seconds:.3f}".rstrip("0").rstrip(".")
 
 
+def initials(name: str) -> str:
+    """'Prof. Dr. Jutta Rump' -> 'JR' (titles ending in a dot are skipped)."""
+    words = [w for w in name.split() if not w.endswith(".") and w[:1].isalnum()] or name.split()
+    if not words:
+        return "?"
+    letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
+    return letters.upper()
+
+
 def environment(catalog: Catalog) -> Environment:
     """Templates from ``theme/`` next to the catalog first, then the package's."""
     theme = catalog.show.root / "theme"
@@ -102,6 +111,7 @@ def environment(catalog: Catalog) -> Environment:
     env.filters["markdown"] = render_markdown
     env.filters["timestamp"] = lambda s: format_timestamp(s, millis=False).removeprefix("00:")
     env.filters["seconds"] = seconds_attr
+    env.filters["initials"] = initials
     env.globals.update(episode_page=episode_page, season_page=season_page)
     return env
 

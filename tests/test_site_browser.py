@@ -343,6 +343,7 @@ def test_demo_pages_fit_375_px_and_screenshots(browser, demo_site):
             page = tab.open(path)
             if name == "episode":
                 page.locator(".transcript summary").click()
+                page.evaluate("window.scrollTo(0, 0)")  # the sticky player at its place
             page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -360,6 +361,7 @@ def test_hostile_catalog_injects_nothing(browser, hostile_site):
         page = tab.open(path)
         if name == "episode":
             page.locator(".transcript summary").click()
+            page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=SCREENSHOTS / f"hostile-{name}-375.png", full_page=True)
         assert page.evaluate("window.__pwned") is None, path
         assert page.locator("img[src='x'], iframe").count() == 0, path
