@@ -10,6 +10,39 @@ import datetime as dt
 from types import MappingProxyType
 from typing import Any
 
+MONTHS_EN = tuple(
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+)
+MONTHS_DE = tuple(
+    [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ]
+)
+
 EN: dict[str, Any] = {
     "home": "Home",
     "episodes": "Episodes",
@@ -64,9 +97,7 @@ EN: dict[str, Any] = {
     "minutes": "{n} min",
     "rss": "RSS feed",
     "skip": "Skip to content",
-    "months": (
-        "January February March April May June July August September October November December"
-    ).split(),
+    "months": MONTHS_EN,
     "date": "{month} {day}, {year}",
     "decimal": ".",
 }
@@ -125,9 +156,7 @@ DE: dict[str, Any] = {
     "minutes": "{n} Min.",
     "rss": "RSS-Feed",
     "skip": "Zum Inhalt springen",
-    "months": (
-        "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
-    ).split(),
+    "months": MONTHS_DE,
     "date": "{day}. {month} {year}",
     "decimal": ",",
 }
@@ -155,7 +184,6 @@ class Labels:
     def date(self, value: dt.date) -> str:
         month = self._table["months"][value.month - 1]
         return self._table["date"].format(day=value.day, month=month, year=value.year)
-
 
     def megabytes(self, size: int) -> str:
         return f"{size / 1_000_000:.1f} MB".replace(".", self._table["decimal"])

@@ -216,7 +216,11 @@ class Site:
             card = card_path(episode, index)
             items.append(
                 QuoteItem(
-                    episode, index, quote, episode.speaker(quote), card if self.built(card) else None
+                    episode,
+                    index,
+                    quote,
+                    episode.speaker(quote),
+                    card if self.built(card) else None,
                 )
             )
         return items
@@ -227,7 +231,9 @@ class Site:
 
     def downloads(self, episode: EpisodeEntry) -> list[Download]:
         media = self.media[episode.slug]
-        found = [Download(self.t.download_mp3.format(size=self.t.megabytes(media.size)), media.relpath)]
+        found = [
+            Download(self.t.download_mp3.format(size=self.t.megabytes(media.size)), media.relpath)
+        ]
         if episode.transcript and self.built(transcript_path(episode)):
             kind = episode.transcript.suffix.lstrip(".").upper()
             found.append(
@@ -393,4 +399,3 @@ def render_site(
     """
     del now  # the pages show publication dates, not the build time
     Site(catalog, episodes, media, writer).render()
-

@@ -113,7 +113,11 @@ def site(tmp_path_factory, tone_master, artwork_file) -> Iterator[str]:
     root = tmp / "episodes"
     (root / "staffel-1" / "folge-1").mkdir(parents=True)
     (root / "show.yaml").write_text(SHOW_YAML, encoding="utf-8")
-    edit(root / "show.yaml", "    url: https://example.org/rump\n", "    url: https://example.org/rump\n    image: jutta.png\n")
+    edit(
+        root / "show.yaml",
+        "    url: https://example.org/rump\n",
+        "    url: https://example.org/rump\n    image: jutta.png\n",
+    )
     with (root / "show.yaml").open("a", encoding="utf-8") as show:
         show.write("links:\n  Apple Podcasts: https://podcasts.apple.com/de/podcast/id1\n")
     Image.new("RGB", (200, 200), (200, 120, 60)).save(root / "jutta.png")
@@ -182,8 +186,12 @@ def hostile_site(tmp_path_factory, tone_master, artwork_file) -> Iterator[str]:
         "takeaways": [HOSTILE_TEXT],
     }
     (root / "show.yaml").write_text(json.dumps(show, ensure_ascii=False), encoding="utf-8")
-    (root / "staffel" / "season.yaml").write_text(json.dumps(season, ensure_ascii=False), encoding="utf-8")
-    (episode_folder / "episode.yaml").write_text(json.dumps(episode, ensure_ascii=False), encoding="utf-8")
+    (root / "staffel" / "season.yaml").write_text(
+        json.dumps(season, ensure_ascii=False), encoding="utf-8"
+    )
+    (episode_folder / "episode.yaml").write_text(
+        json.dumps(episode, ensure_ascii=False), encoding="utf-8"
+    )
     (episode_folder / "transcript.vtt").write_text(
         f"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Eve>{HOSTILE_TEXT}\n", encoding="utf-8"
     )
