@@ -26,7 +26,7 @@ validate: $(STAMP)
 
 ## test: lint and run the whole test suite
 test: $(STAMP) browser
-	$(BIN)/ruff check podcast tests bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 ## browser: Debian's Chromium for the page tests, installed when we may (root, apt)

@@ -1,6 +1,6 @@
 """``podcast build``: the catalog turned into the build folder, as a straight line of stages.
 
-load and validate → encode audio → place media → feed → pages → remove leftovers.
+load and validate → encode audio → tag the MP3s → place media → feed → pages → remove leftovers.
 Everything is loaded and checked before anything is written.
 """
 
@@ -13,12 +13,14 @@ from pathlib import Path
 
 from podcast.audio import EncodedAudio, encode_all
 from podcast.catalog import load_catalog
+from podcast.export import build_cards
 from podcast.feed import EpisodeMedia, render_feed
 from podcast.identity import EpisodeIdentity, assign_identities
 from podcast.models import Catalog, EpisodeEntry
 from podcast.paths import FEED_PATH
 from podcast.problems import Problem, Problems
 from podcast.site import render_site
+from podcast.tags import tag_all
 from podcast.writer import Writer
 
 
@@ -78,9 +80,11 @@ def build(options: BuildOptions) -> BuildResult:
     writer = Writer(options.output)
     encoded = encode_all(episodes, catalog.show.meta.audio, options.cache, options.jobs)
     identities = assign_identities(catalog, episodes, encoded)
-    media = place_media(catalog, episodes, encoded, identities, writer)
+    tagged = tag_all(catalog, episodes, encoded, identities, options.cache, problems)
+    media = place_media(catalog, episodes, tagged, identities, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
     writer.write_bytes(FEED_PATH, render_feed(catalog, episodes, media, options.now), "feed")
+    build_cards(catalog, episodes, encoded, writer, options.cache)  # before the pages link them
     render_site(catalog, episodes, media, writer, options.now)
     removed = writer.finish()
     return BuildResult(catalog, episodes, media, problems.warnings, removed)

@@ -187,6 +187,9 @@ class CardStyle(Model):
     foreground: str = "#ffffff"
     accent: str = "#f4a261"
     font: str | None = Field(None, description="A .ttf/.otf file next to show.yaml")
+    heading: str | None = Field(
+        None, description="Heading of every card; default: the show title up to its first '. '"
+    )
 
 
 class Takeaway(Model):

@@ -54,3 +54,16 @@ def card_path(episode: EpisodeEntry, quote_index: int, extension: str = "png") -
 def clip_path(episode: EpisodeEntry, quote_index: int) -> str:
     """The soundbite clip of ``episode.meta.quotes[quote_index]``."""
     return f"clips/{episode.slug}-{quote_index + 1}.mp3"
+
+
+def episode_page_at(episode: EpisodeEntry, seconds: float) -> str:
+    """The episode page, seeking the player to ``seconds``: ``episodes/x/#t=MM:SS``.
+
+    A media-fragment time (``#t=`` with ``MM:SS``, ``HH:MM:SS`` from an hour on);
+    the episode page reads it and starts the player there.
+    """
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    time = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    return f"{episode_page(episode)}#t={time}"

@@ -1,0 +1,198 @@
+"""Quote cards, decks, Markdown and clips written to a folder, and the build's cards stage.
+
+``podcast quotes export`` and ``podcast takeaways export`` call :func:`export_quotes`
+and :func:`export_takeaways`; ``podcast build`` calls :func:`build_cards`, which
+puts every public quote's PNG card (and clip) into the build, re-rendering only
+what changed (cached in ``.cache/cards`` and ``.cache/clips``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from podcast.audio import EncodedAudio, encode_all
+from podcast.cards import (
+    DEFAULT_SIZE,
+    CardFrame,
+    CardLayout,
+    quote_layout,
+    quote_notes,
+    render_png,
+    render_pptx,
+    render_svg,
+    takeaways_layout,
+    takeaways_title,
+)
+from podcast.clips import cached_clip
+from podcast.models import Catalog, EpisodeEntry
+from podcast.paths import card_path, clip_path
+from podcast.quotes import QuoteRef, all_quotes, quote_time_url, quotes_markdown
+from podcast.writer import Writer
+
+QUOTE_FORMATS = ("png", "svg", "pptx", "md", "mp3")
+TAKEAWAY_FORMATS = ("png", "svg", "pptx")
+Progress = Callable[[str], None]
+
+
+def quote_card(catalog: Catalog, ref: QuoteRef, frame: CardFrame) -> CardLayout:
+    notes = quote_notes(
+        ref.episode, ref.quote.speaker, ref.quote.start, ref.quote.end, quote_time_url(catalog, ref)
+    )
+    return quote_layout(frame, ref.episode, ref.quote.text, ref.quote.speaker, notes)
+
+
+def file_stem(ref: QuoteRef) -> str:
+    """'folge-14-positiv-irritierend-2': the same name as the card in the build."""
+    return Path(card_path(ref.episode, ref.index)).stem
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    return path
+
+
+def export_quotes(
+    catalog: Catalog,
+    refs: Sequence[QuoteRef],
+    fmt: str,
+    out: Path,
+    size: str = DEFAULT_SIZE,
+    cache: Path = Path(".cache"),
+    progress: Progress = lambda _: None,
+) -> list[Path]:
+    """Write the quotes as PNG/SVG cards (one file each), one PPTX deck, one Markdown
+    file, or MP3 clips (one each) into ``out``; returns the files written."""
+    if fmt == "md":
+        return [_write(out / "quotes.md", quotes_markdown(catalog, refs).encode("utf-8"))]
+    if fmt == "mp3":
+        encoded = encode_all(
+            list({r.episode.slug: r.episode for r in refs}.values()),
+            catalog.show.meta.audio,
+            cache,
+            os.cpu_count() or 1,
+        )
+        written = []
+        for ref in refs:
+            progress(f"{file_stem(ref)}.mp3")
+            clip = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
+            written.append(_write(out / f"{file_stem(ref)}.mp3", clip.read_bytes()))
+        return written
+    frame = CardFrame.for_show(catalog.show, size)
+    layouts = [quote_card(catalog, ref, frame) for ref in refs]
+    if fmt == "pptx":
+        progress(f"{len(layouts)} slide(s)")
+        return [_write(out / "quotes.pptx", render_pptx(layouts))]
+    written = []
+    for ref, layout in zip(refs, layouts, strict=True):
+        progress(f"{file_stem(ref)}.{fmt}")
+        data = render_png(layout) if fmt == "png" else render_svg(layout).encode("utf-8")
+        written.append(_write(out / f"{file_stem(ref)}.{fmt}", data))
+    return written
+
+
+@dataclass(frozen=True)
+class TakeawaySet:
+    """The takeaways of one season or one episode, and the file they go to."""
+
+    stem: str
+    title: str
+    items: tuple[tuple[str, str | None], ...]
+
+
+def takeaway_sets(
+    catalog: Catalog, season: int | None = None, episode: str | None = None
+) -> list[TakeawaySet]:
+    """Each season's takeaways (and each episode's), filtered like ``podcast quotes``."""
+    from podcast.quotes import QuoteFilter
+
+    wanted = QuoteFilter(season=season, episode=episode)
+    sets = []
+    if episode is None:
+        for entry in catalog.seasons:
+            if season is not None and entry.number != season:
+                continue
+            if entry.meta.takeaways:
+                sets.append(
+                    TakeawaySet(
+                        f"takeaways-{entry.slug}",
+                        takeaways_title(entry, None),
+                        tuple((t.title, t.text) for t in entry.meta.takeaways),
+                    )
+                )
+    ordered: list[EpisodeEntry] = sorted(
+        catalog.episodes, key=lambda e: (e.published, e.number or 0, e.slug)
+    )
+    for entry in ordered:
+        if entry.meta.takeaways and wanted.matches_episode(entry):
+            sets.append(
+                TakeawaySet(
+                    f"takeaways-{entry.slug}",
+                    takeaways_title(None, entry),
+                    tuple((t.title, t.text) for t in entry.meta.takeaways),
+                )
+            )
+    return sets
+
+
+def export_takeaways(
+    catalog: Catalog,
+    sets: Sequence[TakeawaySet],
+    fmt: str,
+    out: Path,
+    size: str = DEFAULT_SIZE,
+    progress: Progress = lambda _: None,
+) -> list[Path]:
+    frame = CardFrame.for_show(catalog.show, size)
+    layouts = [takeaways_layout(frame, s.title, s.items, s.title) for s in sets]
+    if fmt == "pptx":
+        return [_write(out / "takeaways.pptx", render_pptx(layouts))]
+    written = []
+    for item, layout in zip(sets, layouts, strict=True):
+        progress(f"{item.stem}.{fmt}")
+        data = render_png(layout) if fmt == "png" else render_svg(layout).encode("utf-8")
+        written.append(_write(out / f"{item.stem}.{fmt}", data))
+    return written
+
+
+def cached_card(layout: CardLayout, cache: Path) -> Path:
+    """The PNG for ``layout`` from ``cache/cards``; rendered only if it is not there yet.
+
+    The key is :meth:`CardLayout.fingerprint`: a hash of the quote, the episode's
+    title and line, the card style, the fonts, the artwork and the renderer version.
+    """
+    path = cache / "cards" / f"{layout.fingerprint()}.png"
+    if not path.is_file():
+        _write(path, render_png(layout))
+    return path
+
+
+def build_cards(
+    catalog: Catalog,
+    episodes: Sequence[EpisodeEntry],
+    encoded: Mapping[str, EncodedAudio],
+    writer: Writer,
+    cache: Path,
+    clips: bool = True,
+) -> dict[str, str]:
+    """Put a PNG card (and an MP3 clip) of every quote of ``episodes`` into the build.
+
+    Returns the relpaths written, keyed by card path, so later stages can link them.
+    """
+    frame = CardFrame.for_show(catalog.show)
+    written = {}
+    for ref in all_quotes(episodes):
+        card = card_path(ref.episode, ref.index)
+        writer.copy_file(card, cached_card(quote_card(catalog, ref, frame), cache), "cards")
+        written[card] = card
+        if clips:
+            clip = clip_path(ref.episode, ref.index)
+            source = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
+            writer.copy_file(clip, source, "clips")
+            written[clip] = clip
+    return written

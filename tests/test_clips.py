@@ -1,0 +1,79 @@
+"""Soundbite clips: cut from the encoded episode, as long as the quote, tagged."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from click.testing import CliRunner
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from podcast.__main__ import cli
+from podcast.audio import encode_episode
+from podcast.catalog import load_catalog
+from podcast.clips import cached_clip
+from podcast.ffmpeg import probe, run_ffmpeg
+from podcast.quotes import all_quotes
+from tests.conftest import edit
+
+
+def test_clip_lasts_end_minus_start_and_is_tagged(catalog_dir, tmp_path):
+    path = catalog_dir / "staffel-2" / "folge-14-positiv" / "episode.yaml"
+    edit(path, 'start: "00:00:02"', 'start: "00:00:01.250"')
+    edit(path, 'end: "00:00:18"', 'end: "00:00:17.750"')
+    catalog, _ = load_catalog(catalog_dir)
+    ref = next(r for r in all_quotes(catalog.episodes) if r.episode.number == 14)
+    assert ref.duration == 16.5
+    encoded = encode_episode(ref.episode, catalog.show.meta.audio, tmp_path / "cache")
+    clip = cached_clip(catalog, ref, encoded, tmp_path / "cache")
+    assert abs(probe(clip).duration - 16.5) <= 0.05  # what a player plays (decoded length)
+    assert abs(MP3(clip).info.length - 16.5) <= 0.08  # mutagen counts whole frames and padding
+    tags = ID3(clip)
+    assert str(tags["TPE1"]) == "Prof. Dr. Jutta Rump"
+    assert str(tags["TALB"]) == "Der Test-Podcast"
+    assert str(tags["TIT2"]).startswith("„Neues Arbeiten bedeutet")
+    assert str(tags["TIT2"]).endswith("“")
+    assert len(str(tags["TIT2"])) <= 82
+    assert ref.quote.text in str(tags.getall("COMM")[0])
+    # Cached: asking again does not cut again.
+    before = clip.stat().st_mtime_ns
+    assert cached_clip(catalog, ref, encoded, tmp_path / "cache") == clip
+    assert clip.stat().st_mtime_ns == before
+
+
+def test_clip_fades_in_and_out(catalog_dir, tmp_path):
+    catalog, _ = load_catalog(catalog_dir)
+    ref = all_quotes(catalog.episodes)[0]
+    encoded = encode_episode(ref.episode, catalog.show.meta.audio, tmp_path / "cache")
+    clip = cached_clip(catalog, ref, encoded, tmp_path / "cache")
+    rate = 8000
+    clip_samples = decode(clip, rate)
+    middle = level(clip_samples[7 * rate : 8 * rate])
+    assert level(clip_samples[: rate // 50]) < middle - 6  # fading in
+    assert level(clip_samples[-rate // 50 :]) < middle - 6  # fading out
+    episode = decode(encoded.path, rate)
+    assert abs(level(episode[9 * rate : 10 * rate]) - middle) < 0.5  # as loud as the episode
+
+
+def decode(path, rate):
+    raw = run_ffmpeg(["-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(rate), "-"]).stdout
+    return np.frombuffer(raw, dtype=np.int16).astype(np.float64) / 32768
+
+
+def level(samples) -> float:
+    """RMS level in dBFS."""
+    return 20 * math.log10(max(float(np.sqrt(np.mean(samples**2))), 1e-9))
+
+
+def test_export_mp3_clips(catalog_dir, tmp_path):
+    out = tmp_path / "clips"
+    result = CliRunner().invoke(
+        cli,
+        ["quotes", "export", "-c", str(catalog_dir), "--episode", "15", "--format", "mp3",
+         "--out", str(out)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["folge-15-weiter-1.mp3"]
+    assert abs(probe(out / "folge-15-weiter-1.mp3").duration - 16.0) <= 0.05
+    assert (catalog_dir.parent / ".cache" / "clips").is_dir()
