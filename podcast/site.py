@@ -37,7 +37,9 @@ from podcast.paths import (
     QUOTES_PAGE,
     card_path,
     chapters_path,
+    clip_path,
     episode_page,
+    episode_page_at,
     page_file,
     person_image_path,
     season_page,
@@ -112,7 +114,9 @@ def environment(catalog: Catalog) -> Environment:
     env.filters["timestamp"] = lambda s: format_timestamp(s, millis=False).removeprefix("00:")
     env.filters["seconds"] = seconds_attr
     env.filters["initials"] = initials
-    env.globals.update(episode_page=episode_page, season_page=season_page)
+    env.globals.update(
+        episode_page=episode_page, episode_page_at=episode_page_at, season_page=season_page
+    )
     return env
 
 
@@ -125,6 +129,7 @@ class QuoteItem:
     quote: Quote
     speaker: Person | None
     card: str | None  # relpath of the quote card, when the build has one
+    clip: str | None  # relpath of the soundbite, when the build has one
 
 
 @dataclass(frozen=True)
@@ -213,7 +218,7 @@ class Site:
     def quotes(self, episode: EpisodeEntry) -> list[QuoteItem]:
         items = []
         for index, quote in enumerate(episode.meta.quotes):
-            card = card_path(episode, index)
+            card, clip = card_path(episode, index), clip_path(episode, index)
             items.append(
                 QuoteItem(
                     episode,
@@ -221,6 +226,7 @@ class Site:
                     quote,
                     episode.speaker(quote),
                     card if self.built(card) else None,
+                    clip if self.built(clip) else None,
                 )
             )
         return items
