@@ -45,6 +45,8 @@ MONTHS_DE = tuple(
 
 EN: dict[str, Any] = {
     "home": "Home",
+    "navigation": "Main navigation",
+    "breadcrumb": "You are here",
     "episodes": "Episodes",
     "latest_episodes": "Latest episodes",
     "all_episodes": "All episodes",
@@ -105,6 +107,8 @@ EN: dict[str, Any] = {
 
 DE: dict[str, Any] = {
     "home": "Start",
+    "navigation": "Hauptnavigation",
+    "breadcrumb": "Du bist hier",
     "episodes": "Folgen",
     "latest_episodes": "Neueste Folgen",
     "all_episodes": "Alle Folgen",

@@ -308,6 +308,10 @@ def test_quotes_page_filters_by_season_and_speaker(tab):
     assert page.locator(".quote-card:visible").count() == 2
     page.get_by_role("button", name="Alle zeigen").click()
     page.wait_for_function("document.querySelectorAll('.quote-card[hidden]').length === 0")
+    # with the keyboard: on the focused season filter, arrow down to "Staffel 1"
+    page.locator("#filter-season").focus()
+    page.keyboard.press("ArrowDown")
+    assert page.locator(".quote-card:visible").count() == 1
     assert tab.errors == []
 
 
