@@ -77,6 +77,7 @@ EN: dict[str, Any] = {
     "all_quotes": "All quotes",
     "quotes_intro": "Every quote from every episode of the show.",
     "quote_count": "{n} quotes",
+    "quote_count_one": "1 quote",
     "filter": "Filter",
     "filter_season": "Season",
     "filter_speaker": "Speaker",
@@ -139,6 +140,7 @@ DE: dict[str, Any] = {
     "all_quotes": "Alle Zitate",
     "quotes_intro": "Alle Zitate aus allen Folgen des Podcasts.",
     "quote_count": "{n} Zitate",
+    "quote_count_one": "1 Zitat",
     "filter": "Filtern",
     "filter_season": "Staffel",
     "filter_speaker": "Person",
@@ -190,6 +192,10 @@ class Labels:
     def date(self, value: dt.date) -> str:
         month = self._table["months"][value.month - 1]
         return self._table["date"].format(day=value.day, month=month, year=value.year)
+
+    def count(self, key: str, n: int) -> str:
+        """'3 Folgen', '1 Folge': the ``key + "_one"`` label for one."""
+        return self._table[f"{key}_one"] if n == 1 else self._table[key].format(n=n)
 
     def megabytes(self, size: int) -> str:
         return f"{size / 1_000_000:.1f} MB".replace(".", self._table["decimal"])

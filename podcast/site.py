@@ -182,8 +182,7 @@ class Site:
         return tuple(e for e in self.episodes if e.season.number == season.number)
 
     def episode_count(self, season: SeasonEntry) -> str:
-        count = len(self.season_episodes(season))
-        return self.t.episode_count_one if count == 1 else self.t.episode_count.format(n=count)
+        return self.t.count("episode_count", len(self.season_episodes(season)))
 
     def image_of(self, person: Person) -> str | None:
         """The relpath of the person's picture in the build, or None."""

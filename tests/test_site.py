@@ -132,5 +132,7 @@ def test_labels_fall_back_to_english_and_format_dates():
     assert Labels("de").date(dt.date(2023, 3, 1)) == "1. März 2023"
     assert Labels("en").date(dt.date(2023, 3, 1)) == "March 1, 2023"
     assert Labels("de").megabytes(18_340_000) == "18,3 MB"
+    assert Labels("de").count("quote_count", 1) == "1 Zitat"
+    assert Labels("de").count("quote_count", 3) == "3 Zitate"
     assert initials("Prof. Dr. Jutta Rump") == "JR"
     assert initials("Eve") == "E"
