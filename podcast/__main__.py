@@ -119,15 +119,45 @@ def schema(out: Path | None) -> None:
         click.echo(f"wrote {path}")
 
 
-def _run_build(catalog: Path, build_dir: Path, strict: bool, jobs: int | None):
-    from podcast.build import BuildOptions, build
+TARGET_OPTION = click.option(
+    "--to",
+    "target",
+    default=None,
+    metavar="TARGET",
+    help="Where the show is published: a local folder or s3://bucket/prefix. Default: "
+    "$PODCAST_BUCKET, show.yaml's publish_to, or public/. The published state "
+    "(GUIDs, audio URLs) is read back from there before building.",
+)
 
+
+def _target_spec(catalog: Path, target: str | None) -> str:
+    """--to, else $PODCAST_BUCKET, else show.yaml's publish_to, else public/."""
+    if target or os.environ.get("PODCAST_BUCKET"):
+        return target or os.environ["PODCAST_BUCKET"]
+    from podcast.yamlsource import YamlSource, YamlSyntaxError
+
+    try:
+        data = YamlSource.read(catalog / "show.yaml").data
+    except (OSError, YamlSyntaxError):
+        data = None  # validation reports it
+    publish_to = data.get("publish_to") if isinstance(data, dict) else None
+    return publish_to if isinstance(publish_to, str) and publish_to else "public"
+
+
+def _run_build(catalog: Path, build_dir: Path, strict: bool, jobs: int | None, spec: str):
+    from podcast.build import BuildOptions, build
+    from podcast.paths import STATE_PATH
+    from podcast.publish import open_target
+
+    target = open_target(spec)
     options = BuildOptions(
         catalog=catalog,
         output=build_dir,
         cache=catalog.parent / ".cache",
         strict=strict,
         jobs=jobs or os.cpu_count() or 1,
+        previous_state=target.read_bytes(STATE_PATH),
+        previous_state_source=f"{target.describe().rstrip('/')}/{STATE_PATH}",
     )
     result = build(options)
     _print_problems(result.warnings)
@@ -142,24 +172,24 @@ def _run_build(catalog: Path, build_dir: Path, strict: bool, jobs: int | None):
 @CATALOG_OPTION
 @BUILD_OPTION
 @STRICT_OPTION
+@TARGET_OPTION
 @click.option("--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel.")
-def build_command(catalog: Path, build_dir: Path, strict: bool, jobs: int | None) -> None:
-    """Validate, encode the audio and write the feed and pages into the build folder."""
-    _run_build(catalog, build_dir, strict, jobs)
+def build_command(
+    catalog: Path, build_dir: Path, strict: bool, target: str | None, jobs: int | None
+) -> None:
+    """Validate, encode the audio and write the feed and pages into the build folder.
+
+    Published episodes keep their GUIDs and audio URLs: they are read from the
+    published state (podcast-state.json) at the publish target.
+    """
+    _run_build(catalog, build_dir, strict, jobs, _target_spec(catalog, target))
 
 
 @cli.command("publish")
 @CATALOG_OPTION
 @BUILD_OPTION
 @STRICT_OPTION
-@click.option(
-    "--to",
-    "target",
-    default=None,
-    metavar="TARGET",
-    help="A local folder or s3://bucket/prefix. Default: $PODCAST_BUCKET, show.yaml's "
-    "publish_to, or public/.",
-)
+@TARGET_OPTION
 @click.option("--dry-run", "-n", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--prune", is_flag=True, help="Delete published files that are no longer built.")
 @click.option("--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel.")
@@ -175,9 +205,8 @@ def publish_command(
     """Build, then copy the build to the target: media first, the feed last."""
     from podcast.publish import open_target, publish
 
-    result = _run_build(catalog, build_dir, strict, jobs)
-    spec = target or os.environ.get("PODCAST_BUCKET") or result.catalog.show.meta.publish_to
-    spec = spec or "public"
+    spec = _target_spec(catalog, target)
+    _run_build(catalog, build_dir, strict, jobs, spec)
     report = publish(build_dir, open_target(spec), dry_run=dry_run, prune=prune)
     verb = "would publish" if dry_run else "published"
     for change in report.changes:

@@ -30,12 +30,15 @@ class EncodedAudio:
     path: Path
     duration: float
     size: int
-    sha256: str
+    sha256: str  # of the encoded file (before any tags): names its published URL
+    master_sha256: str = ""  # of the master: matches a renamed episode to its published self
 
 
-def cache_key(master: Path, settings: AudioSettings, channels: int) -> str:
+def cache_key(
+    master: Path, settings: AudioSettings, channels: int, master_sha256: str | None = None
+) -> str:
     digest = hashlib.sha256()
-    digest.update(file_sha256(master).encode())
+    digest.update((master_sha256 or file_sha256(master)).encode())
     digest.update(settings.model_dump_json().encode())
     digest.update(str(channels).encode())
     return digest.hexdigest()[:32]
@@ -75,15 +78,19 @@ def encode(master: Path, out: Path, settings: AudioSettings, channels: int) -> N
 
 def encode_episode(entry: EpisodeEntry, settings: AudioSettings, cache: Path) -> EncodedAudio:
     channels = 1 if entry.audio.channels == 1 else 2
-    key = cache_key(entry.audio_path, settings, channels)
+    master_sha256 = file_sha256(entry.audio_path)
+    key = cache_key(entry.audio_path, settings, channels, master_sha256)
     out = cache / "audio" / f"{key}.mp3"
     meta = out.with_suffix(".json")
     if out.is_file() and meta.is_file():
         info = json.loads(meta.read_text())
-        return EncodedAudio(out, info["duration"], out.stat().st_size, info["sha256"])
+        size = out.stat().st_size
+        return EncodedAudio(out, info["duration"], size, info["sha256"], master_sha256)
     out.parent.mkdir(parents=True, exist_ok=True)
     encode(entry.audio_path, out, settings, channels)
-    result = EncodedAudio(out, MP3(out).info.length, out.stat().st_size, file_sha256(out))
+    result = EncodedAudio(
+        out, MP3(out).info.length, out.stat().st_size, file_sha256(out), master_sha256
+    )
     meta.write_text(json.dumps({"duration": result.duration, "sha256": result.sha256}))
     return result
 

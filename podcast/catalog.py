@@ -49,6 +49,7 @@ ARTWORK_NAMES = ("artwork.jpg", "artwork.jpeg", "artwork.png")
 TRANSCRIPT_NAMES = ("transcript.vtt", "transcript.srt")
 MIN_SAMPLE_RATE = 22050
 SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 120.0
+DESCRIPTION_MAX_BYTES = 4000  # Apple Podcasts' limit for the channel description
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z]{2}|-[0-9]{3}|-[A-Z][a-z]{3})?$")
 _TRANSLITERATE = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
@@ -221,30 +222,27 @@ class _Loader:
         return path
 
     def audio(self, path: Path, source: YamlSource) -> AudioInfo | None:
-        line = source.line(("audio",))
+        def problem(message: str) -> None:
+            # the line is looked up only for a problem: it costs a second, round-trip parse
+            self.problems.add(source.path, source.line(("audio",)), "audio", message)
+
         if not path.is_file():
-            self.problems.add(
-                source.path,
-                line,
-                "audio",
-                f'file "{path.name}" not found next to {EPISODE_FILE} (expected the audio master)',
+            problem(
+                f'file "{path.name}" not found next to {EPISODE_FILE} (expected the audio master)'
             )
             return None
         if path.stat().st_size == 0:
-            self.problems.add(source.path, line, "audio", f'"{path.name}" is empty (0 bytes)')
+            problem(f'"{path.name}" is empty (0 bytes)')
             return None
         try:
             info = probe_audio(path)
         except MediaError as error:
-            self.problems.add(source.path, line, "audio", str(error))
+            problem(str(error))
             return None
         if info.sample_rate < MIN_SAMPLE_RATE:
-            self.problems.add(
-                source.path,
-                line,
-                "audio",
+            problem(
                 f'"{path.name}" is sampled at {info.sample_rate} Hz '
-                f"(expected at least {MIN_SAMPLE_RATE} Hz)",
+                f"(expected at least {MIN_SAMPLE_RATE} Hz)"
             )
         return info
 
@@ -264,6 +262,15 @@ class _Loader:
                 source.line(("language",)),
                 "language",
                 f'"{meta.language}" is not a language code (expected e.g. de, en, de-AT)',
+            )
+        size = len(meta.description.encode("utf-8"))
+        if size > DESCRIPTION_MAX_BYTES:
+            self.problems.add(
+                path,
+                source.line(("description",)),
+                "description",
+                f"is {size} bytes long in UTF-8 (expected at most {DESCRIPTION_MAX_BYTES}: "
+                "Apple Podcasts rejects longer ones)",
             )
         for index, category in enumerate(meta.categories):
             problem = category_problem(category)

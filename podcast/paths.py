@@ -6,8 +6,7 @@ Every function returns a path relative to the build root, with ``/``; the URL is
 
 from __future__ import annotations
 
-from podcast.catalog import slugify
-from podcast.models import EpisodeEntry, Person, SeasonEntry
+from podcast.models import EpisodeEntry, SeasonEntry
 
 FEED_PATH = "feed.xml"
 STATE_PATH = "podcast-state.json"  # the published state: episode -> guid, enclosure, hash
@@ -19,22 +18,6 @@ ASSETS = "assets/"  # the site's own CSS and JS
 def episode_page(episode: EpisodeEntry) -> str:
     """The episode's show-notes page (a folder with index.html)."""
     return f"episodes/{episode.slug}/"
-
-
-def transcript_path(episode: EpisodeEntry) -> str:
-    """The published copy of the episode's transcript (keeps its .vtt/.srt extension)."""
-    suffix = episode.transcript.suffix.lower() if episode.transcript else ".vtt"
-    return f"episodes/{episode.slug}/transcript{suffix}"
-
-
-def chapters_path(episode: EpisodeEntry) -> str:
-    """The episode's chapters as Podcasting 2.0 JSON chapters."""
-    return f"episodes/{episode.slug}/chapters.json"
-
-
-def person_image_path(person: Person, suffix: str) -> str:
-    """A host's or guest's picture, copied into the build for the pages."""
-    return f"people/{slugify(person.name)}{suffix.lower()}"
 
 
 def season_page(season: SeasonEntry) -> str:
@@ -67,3 +50,31 @@ def episode_page_at(episode: EpisodeEntry, seconds: float) -> str:
     minutes, secs = divmod(rest, 60)
     time = f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
     return f"{episode_page(episode)}#t={time}"
+
+
+def audio_path(episode: EpisodeEntry, audio_sha256: str) -> str:
+    """A new enclosure: the content hash in the name, so changed audio gets a new URL.
+
+    Used only when an episode's audio is first published or has changed; after that
+    the published state keeps the relpath (see :mod:`podcast.identity`).
+    """
+    return f"audio/{episode.slug}-{audio_sha256[:8]}.mp3"
+
+
+def transcript_path(audio_relpath: str, suffix: str) -> str:
+    """The transcript, published next to the audio: 'audio/x-1a2b.mp3' -> 'audio/x-1a2b.vtt'."""
+    return audio_relpath.rsplit(".", 1)[0] + suffix
+
+
+def chapters_path(audio_relpath: str) -> str:
+    """The JSON chapters file next to the audio: 'audio/x-1a2b.chapters.json'."""
+    return audio_relpath.rsplit(".", 1)[0] + ".chapters.json"
+
+
+def episode_artwork_path(episode: EpisodeEntry, suffix: str) -> str:
+    return f"{episode_page(episode)}artwork{suffix}"
+
+
+def person_image_path(key: str, suffix: str) -> str:
+    """A host's or guest's picture; ``key`` is the slug of their name."""
+    return f"people/{key}{suffix}"

@@ -22,6 +22,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import PurePosixPath
 from typing import Any
 
 import nh3
@@ -29,6 +30,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from podcast.catalog import slugify
 from podcast.feed import EpisodeMedia
 from podcast.labels import Labels
 from podcast.models import Catalog, EpisodeEntry, Person, Quote, SeasonEntry, format_timestamp
@@ -38,6 +40,7 @@ from podcast.paths import (
     card_path,
     chapters_path,
     clip_path,
+    episode_artwork_path,
     episode_page,
     episode_page_at,
     page_file,
@@ -111,7 +114,8 @@ def environment(catalog: Catalog) -> Environment:
         undefined=StrictUndefined,
     )
     env.filters["markdown"] = render_markdown
-    env.filters["timestamp"] = lambda s: format_timestamp(s, millis=False).removeprefix("00:")
+    env.filters["timestamp"] = lambda s: format_timestamp(s, millis=False)
+    env.filters["clock"] = lambda s: format_timestamp(s, millis=False).removeprefix("00:")
     env.filters["seconds"] = seconds_attr
     env.filters["initials"] = initials
     env.globals.update(
@@ -155,7 +159,6 @@ class Site:
         self.writer = writer
         self.env = environment(catalog)
         self.t = Labels(self.show.meta.language)
-        self.images: dict[str, str] = {}
 
     # --- helpers the templates call -----------------------------------------------
 
@@ -185,34 +188,25 @@ class Site:
         return self.t.count("episode_count", len(self.season_episodes(season)))
 
     def image_of(self, person: Person) -> str | None:
-        """The relpath of the person's picture in the build, or None."""
-        return self.images.get(person.name)
+        """The relpath of the person's picture, if the build has it (the build stage
+        copies local pictures; remote ones are not shown: the pages make no requests
+        to other hosts)."""
+        if not person.image or person.image.startswith(("http://", "https://")):
+            return None
+        relpath = person_image_path(
+            slugify(person.name), PurePosixPath(person.image).suffix.lower()
+        )
+        return relpath if self.built(relpath) else None
+
+    def artwork_url(self, episode: EpisodeEntry) -> str:
+        """The episode's own artwork if the build has it, else the show's (absolute URL)."""
+        if episode.artwork is not None:
+            relpath = episode_artwork_path(episode, episode.artwork.suffix.lower())
+            if self.built(relpath):
+                return self.show.url(relpath)
+        return self.show.url(self.show.artwork.name)
 
     # --- data -----------------------------------------------------------------------
-
-    def copy_person_images(self) -> None:
-        """Copy local pictures of hosts and guests into the build (remote ones are not
-        shown: the pages make no requests to other hosts)."""
-        for episode in self.episodes:
-            for person in (*episode.guests, *episode.hosts):
-                if person.name in self.images or not person.image:
-                    continue
-                if person.image.startswith(("http://", "https://")):
-                    continue
-                source = next(
-                    (
-                        folder / person.image
-                        for folder in (episode.folder, self.show.root)
-                        if (folder / person.image).is_file()
-                    ),
-                    None,
-                )
-                if source is None:
-                    continue
-                relpath = person_image_path(person, source.suffix)
-                if not self.built(relpath):
-                    self.writer.copy_file(relpath, source, OWNER)
-                self.images[person.name] = relpath
 
     def quotes(self, episode: EpisodeEntry) -> list[QuoteItem]:
         items = []
@@ -239,13 +233,15 @@ class Site:
         found = [
             Download(self.t.download_mp3.format(size=self.t.megabytes(media.size)), media.relpath)
         ]
-        if episode.transcript and self.built(transcript_path(episode)):
-            kind = episode.transcript.suffix.lstrip(".").upper()
-            found.append(
-                Download(self.t.download_transcript.format(format=kind), transcript_path(episode))
-            )
-        if self.built(chapters_path(episode)):
-            found.append(Download(self.t.download_chapters, chapters_path(episode)))
+        if episode.transcript is not None:
+            suffix = episode.transcript.suffix.lower()
+            transcript = transcript_path(media.relpath, suffix)
+            if self.built(transcript):
+                label = self.t.download_transcript.format(format=suffix.lstrip(".").upper())
+                found.append(Download(label, transcript))
+        chapters = chapters_path(media.relpath)
+        if self.built(chapters):
+            found.append(Download(self.t.download_chapters, chapters))
         return found
 
     def series_ld(self) -> dict[str, Any]:
@@ -280,6 +276,7 @@ class Site:
             "url": self.show.url(episode_page(episode)),
             "datePublished": episode.published.isoformat(),
             "timeRequired": iso_duration(media.duration),
+            "image": self.artwork_url(episode),
             "inLanguage": self.show.meta.language,
             "associatedMedia": {
                 "@type": "AudioObject",
@@ -325,7 +322,6 @@ class Site:
         self.writer.write_text(page_file(relpath), html, OWNER)
 
     def render(self) -> None:
-        self.copy_person_images()
         cards = self.show.meta.cards
         common = {
             "assets": self.assets(),

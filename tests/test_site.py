@@ -28,20 +28,21 @@ def built(catalog_dir, tmp_path):
 
 def test_downloads_and_cards_are_linked_only_when_the_build_has_them(built, tmp_path):
     _options, result = built
-    _newer, older = result.episodes  # 15, 14
+    newer, older = result.episodes  # 15, 14
     writer = Writer(tmp_path / "out")
-    for relpath in (transcript_path(older), chapters_path(older), card_path(older, 0)):
+    audio = result.media[older.slug].relpath
+    transcript, chapters = transcript_path(audio, ".vtt"), chapters_path(audio)
+    for relpath in (transcript, chapters, card_path(older, 0)):
         writer.write_text(relpath, "x", "another stage")
     render_site(result.catalog, result.episodes, result.media, writer, NOW)
 
     page14 = (tmp_path / "out/episodes/folge-14-positiv/index.html").read_text()
     page15 = (tmp_path / "out/episodes/folge-15-weiter/index.html").read_text()
-    assert (
-        'href="../../episodes/folge-14-positiv/transcript.vtt" download>Transkript (VTT)' in page14
-    )
-    assert 'href="../../episodes/folge-14-positiv/chapters.json" download>Kapitel (JSON)' in page14
-    assert "transcript.vtt" not in page15 and "chapters.json" not in page15
-    assert 'href="../../audio/folge-15-weiter.mp3" download>Audio (MP3, ' in page15
+    assert f'href="../../{transcript}" download>Transkript (VTT)' in page14
+    assert f'href="../../{chapters}" download>Kapitel (JSON)' in page14
+    assert ".vtt" not in page15 and ".json" not in page15
+    audio15 = result.media[newer.slug].relpath
+    assert f'href="../../{audio15}" download>Audio (MP3, ' in page15
     # the transcript itself is on the page, escaped, with a seek button
     assert "Hallo &amp; willkommen." in page14
     assert 'data-seek="1"' in page14

@@ -117,6 +117,12 @@ def built(catalog_dir, tmp_path):
     return options, build(options)
 
 
+def published_mp3(build_dir: Path, slug: str) -> Path:
+    """The episode's published MP3 (its name carries a content hash)."""
+    [path] = (build_dir / "audio").glob(f"{slug}-*.mp3")
+    return path
+
+
 def feed_guids(options: BuildOptions) -> dict[str, str]:
     parsed = feedparser.parse((options.output / "feed.xml").read_bytes())
     return {Path(e.enclosures[0].href).name: e.id for e in parsed.entries}
@@ -128,7 +134,8 @@ def feed_guids(options: BuildOptions) -> dict[str, str]:
 def test_ffmpeg_reads_every_text_frame(built):
     options, _ = built
     guids = feed_guids(options)
-    for name, number in (("folge-14-positiv.mp3", "14"), ("folge-15-weiter.mp3", "15")):
+    for slug, number in (("folge-14-positiv", "14"), ("folge-15-weiter", "15")):
+        name = published_mp3(options.output, slug).name
         tags, _ = ffmetadata(options.output / "audio" / name)
         assert tags["title"] == TITLE
         assert tags["artist"] == "Erika Mustermann"
@@ -145,15 +152,15 @@ def test_ffmpeg_reads_every_text_frame(built):
             "Show notes with **Markdown** and a [link](https://example.org)."
         )
         assert tags["TGID"] == guids[name]
-    folge14, _ = ffmetadata(options.output / "audio/folge-14-positiv.mp3")
-    folge15, _ = ffmetadata(options.output / "audio/folge-15-weiter.mp3")
+    folge14, _ = ffmetadata(published_mp3(options.output, "folge-14-positiv"))
+    folge15, _ = ffmetadata(published_mp3(options.output, "folge-15-weiter"))
     assert folge14["date"] == "2023-03-01"
     assert folge15["date"] == "2023-04-01"
 
 
 def test_podcast_url_frames_and_text_encodings(built):
     options, _ = built
-    frames = dict(tag_frames(options.output / "audio/folge-14-positiv.mp3"))
+    frames = dict(tag_frames(published_mp3(options.output, "folge-14-positiv")))
     assert latin1_url(frames["WOAF"]) == ("https://cdn.example.org/show/episodes/folge-14-positiv/")
     # WFED as iTunes writes it: a text-style frame (encoding byte, then the URL).
     assert text_of(frames["WFED"]) == (0, "https://cdn.example.org/show/feed.xml")
@@ -167,7 +174,7 @@ def test_podcast_url_frames_and_text_encodings(built):
 def test_chapters_match_the_catalog_to_the_millisecond(built):
     options, result = built
     episode = next(e for e in result.episodes if e.slug == "folge-14-positiv")
-    path = options.output / "audio/folge-14-positiv.mp3"
+    path = published_mp3(options.output, "folge-14-positiv")
     _, chapters = ffmetadata(path)
     assert [c["title"] for c in chapters] == [c.title for c in episode.meta.chapters]
     assert [int(c["START"]) for c in chapters] == [
@@ -200,14 +207,14 @@ def test_cover_is_the_show_artwork_or_the_episodes_scaled_to_1400(catalog_dir, t
     )
     options = options_for(catalog_dir, tmp_path)
     build(options)
-    show_cover = cover_of(options.output / "audio/folge-14-positiv.mp3", tmp_path)
+    show_cover = cover_of(published_mp3(options.output, "folge-14-positiv"), tmp_path)
     assert show_cover.format == "JPEG" and show_cover.size == (1400, 1400)
     assert show_cover.getpixel((700, 700)) == pytest.approx((30, 60, 90), abs=3)
-    episode_cover = cover_of(options.output / "audio/folge-15-weiter.mp3", tmp_path)
+    episode_cover = cover_of(published_mp3(options.output, "folge-15-weiter"), tmp_path)
     assert episode_cover.format == "JPEG" and episode_cover.size == (1400, 1400)
     assert episode_cover.getpixel((700, 700)) == pytest.approx((200, 20, 40), abs=3)
     [apic] = [
-        b for f, b in tag_frames(options.output / "audio/folge-14-positiv.mp3") if f == "APIC"
+        b for f, b in tag_frames(published_mp3(options.output, "folge-14-positiv")) if f == "APIC"
     ]
     assert apic.startswith(b"\x00image/jpeg\x00\x03")  # Latin-1, MIME, front cover
     jpeg = apic[len(b"\x00image/jpeg\x00\x03\x00") :]
@@ -218,7 +225,7 @@ def test_metadata_change_retags_without_encoding_and_keeps_the_audio(
     built, catalog_dir, monkeypatch
 ):
     options, first = built
-    path = options.output / "audio/folge-14-positiv.mp3"
+    path = published_mp3(options.output, "folge-14-positiv")
     audio_before = audio_frames(path)
     cached = sorted((options.cache / "audio").glob("*.mp3"))
     import podcast.audio
@@ -275,7 +282,7 @@ def test_a_language_without_iso639_2_code_is_a_warning(catalog_dir, tmp_path):
     result = build(options_for(catalog_dir, tmp_path))
     [warning] = [w for w in result.warnings if w.field == "language"]
     assert "no ISO 639-2 code" in warning.message
-    tags, _ = ffmetadata(tmp_path / "feed/audio/folge-14-positiv.mp3")
+    tags, _ = ffmetadata(published_mp3(tmp_path / "feed", "folge-14-positiv"))
     assert "language" not in tags
 
 
@@ -306,6 +313,8 @@ def test_errors_name_the_file():
 
 def test_cover_decodes_from_the_raw_apic(built):
     options, _ = built
-    [apic] = [b for f, b in tag_frames(options.output / "audio/folge-15-weiter.mp3") if f == "APIC"]
+    [apic] = [
+        b for f, b in tag_frames(published_mp3(options.output, "folge-15-weiter")) if f == "APIC"
+    ]
     image = Image.open(io.BytesIO(apic[len(b"\x00image/jpeg\x00\x03\x00") :]))
     assert image.format == "JPEG" and max(image.size) <= 1400
