@@ -144,23 +144,41 @@ def _target_spec(catalog: Path, target: str | None) -> str:
     return publish_to if isinstance(publish_to, str) and publish_to else "public"
 
 
-def _run_build(catalog: Path, build_dir: Path, strict: bool, jobs: int | None, spec: str):
+QUIET_OPTION = click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bars (also off when CI is set or not a TTY)."
+)
+
+
+def _run_build(
+    catalog: Path, build_dir: Path, strict: bool, jobs: int | None, spec: str, quiet: bool
+):
     from podcast.build import BuildOptions, build
     from podcast.paths import STATE_PATH
+    from podcast.progress import audio_progress, progress_wanted
     from podcast.publish import open_target
 
     target = open_target(spec)
-    options = BuildOptions(
-        catalog=catalog,
-        output=build_dir,
-        cache=catalog.parent / ".cache",
-        strict=strict,
-        jobs=jobs or os.cpu_count() or 1,
-        previous_state=target.read_bytes(STATE_PATH),
-        previous_state_source=f"{target.describe().rstrip('/')}/{STATE_PATH}",
-    )
-    result = build(options)
+    with audio_progress(progress_wanted(quiet)) as progress:
+        options = BuildOptions(
+            catalog=catalog,
+            output=build_dir,
+            cache=catalog.parent / ".cache",
+            strict=strict,
+            jobs=jobs or os.cpu_count() or 1,
+            previous_state=target.read_bytes(STATE_PATH),
+            previous_state_source=f"{target.describe().rstrip('/')}/{STATE_PATH}",
+            progress=progress,
+        )
+        result = build(options)
     _print_problems(result.warnings)
+    if not quiet:
+        for slug, audio in result.audio.items():
+            if audio.report is None:
+                continue
+            cached = " (cached)" if audio.cached else ""
+            click.echo(f"  {slug}: {audio.report.line()}{cached}")
+            for note in audio.report.notes:
+                click.secho(f"    note: {note}", fg="yellow")
     click.echo(
         f"built {len(result.episodes)} episode(s) of {len(result.catalog.episodes)} into "
         f"{build_dir}/ (feed: {result.catalog.show.feed_url})"
@@ -174,15 +192,23 @@ def _run_build(catalog: Path, build_dir: Path, strict: bool, jobs: int | None, s
 @STRICT_OPTION
 @TARGET_OPTION
 @click.option("--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel.")
+@QUIET_OPTION
 def build_command(
-    catalog: Path, build_dir: Path, strict: bool, target: str | None, jobs: int | None
+    catalog: Path,
+    build_dir: Path,
+    strict: bool,
+    target: str | None,
+    jobs: int | None,
+    quiet: bool,
 ) -> None:
-    """Validate, encode the audio and write the feed and pages into the build folder.
+    """Validate, normalize and encode the audio, write the feed and pages into the build folder.
 
+    Each episode is normalized to the show's loudness (audio: in show.yaml) and its
+    loudness report is printed and written to loudness/<episode>.json and .png.
     Published episodes keep their GUIDs and audio URLs: they are read from the
     published state (podcast-state.json) at the publish target.
     """
-    _run_build(catalog, build_dir, strict, jobs, _target_spec(catalog, target))
+    _run_build(catalog, build_dir, strict, jobs, _target_spec(catalog, target), quiet)
 
 
 @cli.command("publish")
@@ -193,6 +219,7 @@ def build_command(
 @click.option("--dry-run", "-n", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--prune", is_flag=True, help="Delete published files that are no longer built.")
 @click.option("--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel.")
+@QUIET_OPTION
 def publish_command(
     catalog: Path,
     build_dir: Path,
@@ -201,12 +228,13 @@ def publish_command(
     dry_run: bool,
     prune: bool,
     jobs: int | None,
+    quiet: bool,
 ) -> None:
     """Build, then copy the build to the target: media first, the feed last."""
     from podcast.publish import open_target, publish
 
     spec = _target_spec(catalog, target)
-    _run_build(catalog, build_dir, strict, jobs, spec)
+    _run_build(catalog, build_dir, strict, jobs, spec, quiet)
     report = publish(build_dir, open_target(spec), dry_run=dry_run, prune=prune)
     verb = "would publish" if dry_run else "published"
     for change in report.changes:
@@ -397,6 +425,85 @@ def takeaways_export(
         loaded, sets, fmt, out, size, progress=lambda name: click.echo(f"  {name}", err=True)
     )
     click.echo(f"wrote {len(files)} file(s) for {len(sets)} takeaway slide(s) into {out}/")
+
+
+@cli.command()
+@click.argument("master", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The MP3 to write.",
+)
+@click.option(
+    "--target",
+    "-t",
+    type=float,
+    default=None,
+    help="Integrated loudness in LUFS.  [default: -16 stereo, -19 mono: a mono file is "
+    "played on both speakers, which sounds 3 LU louder]",
+)
+@click.option("--true-peak", type=float, default=-1.0, show_default=True, help="Ceiling in dBTP.")
+@click.option(
+    "--bitrate",
+    "-b",
+    type=int,
+    default=None,
+    help="MP3 kbit/s.  [default: 128 stereo, 64 mono]",
+)
+@click.option(
+    "--when-too-loud",
+    type=click.Choice(["limit", "lower"]),
+    default="limit",
+    show_default=True,
+    help="If the target needs more gain than the true-peak ceiling allows: limit the peaks, "
+    "or lower the target.",
+)
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the report here.")
+@QUIET_OPTION
+def normalize(
+    master: Path,
+    output: Path,
+    target: float | None,
+    true_peak: float,
+    bitrate: int | None,
+    when_too_loud: str,
+    json_out: Path | None,
+    quiet: bool,
+) -> None:
+    """Normalize one audio file to a loudness target and encode it to MP3.
+
+    Linear gain (the loudness range is kept); a true-peak-safe limiter only when the
+    target cannot be reached otherwise, which the report then says.  Mono stays mono.
+    """  # fmt: skip
+    from podcast.ffmpeg import probe
+    from podcast.normalize import Source, Target, check_source
+    from podcast.normalize import normalize as run_normalize
+    from podcast.progress import audio_progress, progress_wanted
+
+    check_source(Source(master))  # names the file if it is missing, empty or unreadable
+    channels = 1 if probe(master).channels == 1 else 2
+    mono = channels == 1
+    goal = Target(
+        loudness=target if target is not None else (-19.0 if mono else -16.0),
+        true_peak=true_peak,
+        bitrate=bitrate or (64 if mono else 128),
+        channels=channels,
+        when_too_loud=when_too_loud,
+    )
+    with audio_progress(progress_wanted(quiet), 1) as progress:
+        step = (
+            (lambda phase, done, total: progress(master.name, phase, done, total))
+            if progress
+            else None
+        )
+        report = run_normalize(Source(master), output, goal, step)
+    if json_out:
+        json_out.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    click.echo(f"{output}: {report.line()}")
+    for note in report.notes:
+        click.secho(f"  note: {note}", fg="yellow")
 
 
 @cli.command()

@@ -1,26 +1,32 @@
-"""The audio stage: each episode's master encoded to MP3, cached by content.
+"""The audio stage: each episode's master normalized and encoded to MP3, cached by content.
 
-The cache key is a hash of the master's bytes and the audio settings, so an
-unchanged episode is never encoded twice and a metadata-only change does no
-audio work.
+The cache key is a hash of the master's bytes (and the jingles') and the audio
+settings, so an unchanged episode is never encoded twice and a metadata-only
+change does no audio work.  Next to each cached MP3 lie its loudness report
+(JSON) and plot (PNG), so a cache hit has them too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-from podcast.ffmpeg import run_ffmpeg
 from podcast.models import AudioSettings, EpisodeEntry
+from podcast.normalize import LoudnessReport, Source, Target, normalize
+from podcast.problems import PodcastError
 from podcast.writer import file_sha256
+
+Progress = Callable[[str, float, float], None]  # phase, seconds done, seconds total
+CACHE_VERSION = "2"  # bump when the processing changes, so old cache entries are not reused
+
+# (slug, phase, seconds done, seconds total) — for progress bars
+AudioProgress = Callable[[str, str, float, float], None]
 
 
 @dataclass(frozen=True)
@@ -32,73 +38,121 @@ class EncodedAudio:
     size: int
     sha256: str  # of the encoded file (before any tags): names its published URL
     master_sha256: str = ""  # of the master: matches a renamed episode to its published self
+    report: LoudnessReport | None = None  # None for derived files (tagged copies)
+    plot: Path | None = None
+    cached: bool = False
+
+
+def episode_source(entry: EpisodeEntry, settings: AudioSettings, root: Path | None) -> Source:
+    """The master with the show's jingles (paths relative to the catalog root)."""
+    root = root or Path.cwd()
+
+    def jingle(value: str | None, field: str) -> Path | None:
+        if value is None:
+            return None
+        path = (root / value).resolve()
+        if not path.is_file():
+            raise PodcastError(f"{root / 'show.yaml'}: audio.{field}: file {value!r} not found")
+        return path
+
+    return Source(
+        master=entry.audio_path,
+        intro=jingle(settings.intro, "intro"),
+        outro=jingle(settings.outro, "outro"),
+        crossfade=settings.crossfade,
+    )
+
+
+def episode_target(settings: AudioSettings, channels: int) -> Target:
+    mono = channels == 1
+    return Target(
+        loudness=settings.loudness_mono if mono else settings.loudness,
+        true_peak=settings.true_peak,
+        bitrate=settings.bitrate_mono if mono else settings.bitrate_stereo,
+        channels=1 if mono else 2,
+        when_too_loud=settings.when_too_loud,
+    )
+
+
+def encode(
+    source: Source, out: Path, target: Target, progress: Progress | None = None
+) -> LoudnessReport:
+    """Normalize and encode ``source`` to ``out``: the stage's only audio work."""
+    return normalize(source, out, target, progress)
 
 
 def cache_key(
-    master: Path, settings: AudioSettings, channels: int, master_sha256: str | None = None
+    source: Source, settings: AudioSettings, channels: int, master_sha256: str | None = None
 ) -> str:
-    digest = hashlib.sha256()
-    digest.update((master_sha256 or file_sha256(master)).encode())
+    """Hash of the master (and jingles), the settings and the channel count."""
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    for path in source.files:
+        known = master_sha256 if path == source.master else None
+        digest.update((known or file_sha256(path)).encode())
     digest.update(settings.model_dump_json().encode())
     digest.update(str(channels).encode())
     return digest.hexdigest()[:32]
 
 
-def encode(master: Path, out: Path, settings: AudioSettings, channels: int) -> None:
-    """Encode ``master`` to an MP3 at ``out`` (stereo or mono, per the show's bitrates)."""
-    mono = channels == 1
-    bitrate = settings.bitrate_mono if mono else settings.bitrate_stereo
-    # Unique per writer: two episodes may share a master, and so a cache entry.
-    tmp = out.with_name(f"{out.stem}.{os.getpid()}.{threading.get_ident()}.part.mp3")
-    run_ffmpeg(
-        [
-            "-y",
-            "-i",
-            str(master),
-            "-map",
-            "0:a:0",
-            "-map_metadata",
-            "-1",
-            "-ac",
-            "1" if mono else "2",
-            "-ar",
-            "44100",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            f"{bitrate}k",
-            "-write_xing",
-            "1",
-            str(tmp),
-        ],
-        file=master,
-    )
-    os.replace(tmp, out)
-
-
-def encode_episode(entry: EpisodeEntry, settings: AudioSettings, cache: Path) -> EncodedAudio:
+def encode_episode(
+    entry: EpisodeEntry,
+    settings: AudioSettings,
+    cache: Path,
+    root: Path | None = None,
+    progress: AudioProgress | None = None,
+) -> EncodedAudio:
     channels = 1 if entry.audio.channels == 1 else 2
     master_sha256 = file_sha256(entry.audio_path)
-    key = cache_key(entry.audio_path, settings, channels, master_sha256)
+    source = episode_source(entry, settings, root)
+    key = cache_key(source, settings, channels, master_sha256)
     out = cache / "audio" / f"{key}.mp3"
     meta = out.with_suffix(".json")
-    if out.is_file() and meta.is_file():
+    plot = out.with_suffix(".png")
+    if out.is_file() and meta.is_file() and plot.is_file():
         info = json.loads(meta.read_text())
+        report = LoudnessReport.from_json(info["loudness"])
         size = out.stat().st_size
-        return EncodedAudio(out, info["duration"], size, info["sha256"], master_sha256)
+        return EncodedAudio(
+            out, info["duration"], size, info["sha256"], master_sha256, report, plot, cached=True
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
-    encode(entry.audio_path, out, settings, channels)
+
+    def step(phase: str, done: float, total: float) -> None:
+        if progress is not None:
+            progress(entry.slug, phase, done, total)
+
+    report = encode(source, out, episode_target(settings, channels), step)
+    from podcast.loudness_plot import draw_plot
+
+    plot.write_bytes(draw_plot(report, entry.meta.title))
     result = EncodedAudio(
-        out, MP3(out).info.length, out.stat().st_size, file_sha256(out), master_sha256
+        out,
+        MP3(out).info.length,
+        out.stat().st_size,
+        file_sha256(out),
+        master_sha256,
+        report,
+        plot,
     )
-    meta.write_text(json.dumps({"duration": result.duration, "sha256": result.sha256}))
+    meta.write_text(
+        json.dumps(
+            {"duration": result.duration, "sha256": result.sha256, "loudness": report.to_json()}
+        )
+    )
     return result
 
 
 def encode_all(
-    episodes: Sequence[EpisodeEntry], settings: AudioSettings, cache: Path, jobs: int
+    episodes: Sequence[EpisodeEntry],
+    settings: AudioSettings,
+    cache: Path,
+    jobs: int,
+    root: Path | None = None,
+    progress: AudioProgress | None = None,
 ) -> dict[str, EncodedAudio]:
-    """Encode every episode, ``jobs`` at a time; keyed by slug."""
+    """Normalize and encode every episode, ``jobs`` at a time; keyed by slug."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = pool.map(lambda e: (e.slug, encode_episode(e, settings, cache)), episodes)
+        results = pool.map(
+            lambda e: (e.slug, encode_episode(e, settings, cache, root, progress)), episodes
+        )
         return dict(results)

@@ -8,11 +8,12 @@ Everything is loaded and checked before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from podcast.audio import EncodedAudio, encode_all
+from podcast.audio import AudioProgress, EncodedAudio, encode_all
 from podcast.catalog import load_catalog, slugify
 from podcast.export import build_cards
 from podcast.feed import EpisodeMedia, chapters_json, render_feed
@@ -23,6 +24,8 @@ from podcast.paths import (
     STATE_PATH,
     chapters_path,
     episode_artwork_path,
+    loudness_plot_path,
+    loudness_report_path,
     person_image_path,
     transcript_path,
 )
@@ -44,6 +47,7 @@ class BuildOptions:
     # podcast-state.json as read from the publish target (None: nothing published yet)
     previous_state: bytes | None = None
     previous_state_source: str = STATE_PATH  # where it was read, for error messages
+    progress: AudioProgress | None = None  # per-episode audio progress (slug, phase, done, total)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class BuildResult:
     warnings: list[Problem]
     removed: list[str]
     identities: Identities | None = None
+    audio: dict[str, EncodedAudio] = field(default_factory=dict)
 
 
 def validate(options: BuildOptions) -> tuple[Catalog, Problems]:
@@ -130,15 +135,35 @@ def place_person_images(
     return urls
 
 
+def place_loudness_reports(
+    episodes: tuple[EpisodeEntry, ...], encoded: dict[str, EncodedAudio], writer: Writer
+) -> None:
+    """Each episode's loudness report (JSON) and plot (PNG) into the build."""
+    for episode in episodes:
+        audio = encoded[episode.slug]
+        assert audio.report is not None and audio.plot is not None  # the audio stage makes them
+        report = json.dumps(audio.report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        writer.write_text(loudness_report_path(episode), report, "loudness")
+        writer.copy_file(loudness_plot_path(episode), audio.plot, "loudness")
+
+
 def build(options: BuildOptions) -> BuildResult:
     catalog, problems = validate(options)
     previous = read_state(options.previous_state, options.previous_state_source)
     episodes = catalog.public_episodes(options.now)
     writer = Writer(options.output)
-    encoded = encode_all(episodes, catalog.show.meta.audio, options.cache, options.jobs)
+    encoded = encode_all(
+        episodes,
+        catalog.show.meta.audio,
+        options.cache,
+        options.jobs,
+        catalog.show.root,
+        options.progress,
+    )
     identities = assign_identities(catalog, episodes, encoded, previous)
     tagged = tag_all(catalog, episodes, encoded, identities.episodes, options.cache, problems)
     media = place_media(catalog, episodes, tagged, identities, writer)
+    place_loudness_reports(episodes, encoded, writer)
     person_images = place_person_images(catalog, episodes, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
     feed = render_feed(
@@ -154,4 +179,4 @@ def build(options: BuildOptions) -> BuildResult:
     render_site(catalog, episodes, media, writer, options.now)
     writer.write_bytes(STATE_PATH, identities.state.to_bytes(), "state")
     removed = writer.finish()
-    return BuildResult(catalog, episodes, media, problems.warnings, removed, identities)
+    return BuildResult(catalog, episodes, media, problems.warnings, removed, identities, encoded)

@@ -76,6 +76,7 @@ def export_quotes(
             catalog.show.meta.audio,
             cache,
             os.cpu_count() or 1,
+            catalog.show.root,
         )
         written = []
         for ref in refs:

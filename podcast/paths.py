@@ -39,6 +39,16 @@ def clip_path(episode: EpisodeEntry, quote_index: int) -> str:
     return f"clips/{episode.slug}-{quote_index + 1}.mp3"
 
 
+def loudness_report_path(episode: EpisodeEntry) -> str:
+    """The episode's loudness report (JSON: input/output loudness, LRA, true peak, gain)."""
+    return f"loudness/{episode.slug}.json"
+
+
+def loudness_plot_path(episode: EpisodeEntry) -> str:
+    """The episode's short-term loudness plot (PNG), for the show-notes page."""
+    return f"loudness/{episode.slug}.png"
+
+
 def episode_page_at(episode: EpisodeEntry, seconds: float) -> str:
     """The episode page, seeking the player to ``seconds``: ``episodes/x/#t=MM:SS``.
 

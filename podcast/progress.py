@@ -1,0 +1,58 @@
+"""Progress bars for audio work (rich): one per episode and one overall.
+
+Silent with ``--quiet``, when ``CI`` is set, or when stderr is not a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from podcast.audio import AudioProgress
+
+PHASES = {"measure": 0, "encode": 1}  # each phase is half of an episode's bar
+
+
+def progress_wanted(quiet: bool) -> bool:
+    if quiet or os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        return False
+    return sys.stderr.isatty()
+
+
+@contextmanager
+def audio_progress(enabled: bool, total_episodes: int = 0) -> Iterator[AudioProgress | None]:
+    """A callback for the audio stage that draws bars, or None when disabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    lock = threading.Lock()
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    tasks: dict[str, int] = {}
+    overall = bars.add_task("audio (all episodes)", total=max(1, total_episodes) * 2)
+    done_parts: dict[str, float] = {}
+
+    def update(slug: str, phase: str, done: float, total: float) -> None:
+        with lock:
+            if slug not in tasks:
+                tasks[slug] = bars.add_task(f"  {slug}", total=2 * max(total, 0.001))
+            part = PHASES.get(phase, 1)
+            bars.update(tasks[slug], completed=part * total + min(done, total))
+            fraction = part + (min(done, total) / total if total else 1.0)
+            done_parts[slug] = fraction
+            bars.update(overall, completed=sum(done_parts.values()))
+
+    with bars:
+        yield update
