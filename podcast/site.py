@@ -43,6 +43,8 @@ from podcast.paths import (
     episode_artwork_path,
     episode_page,
     episode_page_at,
+    loudness_plot_path,
+    loudness_report_path,
     page_file,
     person_image_path,
     season_page,
@@ -198,6 +200,10 @@ class Site:
         )
         return relpath if self.built(relpath) else None
 
+    def loudness_plot(self, episode: EpisodeEntry) -> str | None:
+        relpath = loudness_plot_path(episode)
+        return relpath if self.built(relpath) else None
+
     def artwork_url(self, episode: EpisodeEntry) -> str:
         """The episode's own artwork if the build has it, else the show's (absolute URL)."""
         if episode.artwork is not None:
@@ -242,6 +248,8 @@ class Site:
         chapters = chapters_path(media.relpath)
         if self.built(chapters):
             found.append(Download(self.t.download_chapters, chapters))
+        if self.built(loudness_report_path(episode)):
+            found.append(Download(self.t.loudness_report, loudness_report_path(episode)))
         return found
 
     def series_ld(self) -> dict[str, Any]:

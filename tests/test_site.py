@@ -44,6 +44,7 @@ def test_downloads_and_cards_are_linked_only_when_the_build_has_them(built, tmp_
     audio15 = result.media[newer.slug].relpath
     assert f'href="../../{audio15}" download>Audio (MP3, ' in page15
     # the transcript itself is on the page, escaped, with a seek button
+    assert "loudness/" not in page14  # this writer has no loudness reports
     assert "Hallo &amp; willkommen." in page14
     assert 'data-seek="1"' in page14
 
@@ -83,6 +84,9 @@ def test_every_page_has_feed_link_meta_and_assets(built):
         assert "http://" not in html.replace("https://", "")  # nothing from elsewhere
     episode = (options.output / "episodes/folge-14-positiv/index.html").read_text()
     assert '<meta property="og:audio" content="https://cdn.example.org/show/audio/' in episode
+    # the build's loudness plot and report are linked from the episode page
+    assert 'src="../../loudness/folge-14-positiv.png"' in episode
+    assert 'href="../../loudness/folge-14-positiv.json" download>Lautheitsbericht' in episode
     assert (options.output / "assets/player.js").is_file()
 
 

@@ -37,6 +37,13 @@ CHROMIUM_ARGS = [
 SCREENSHOTS = REPO / "tests" / "screenshots"
 NOW = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
 WIDTHS = (375, 1280)
+LOADED = """Promise.race([
+  Promise.all([...document.images].map(i => {
+    i.loading = "eager";
+    return i.complete ? 0 : new Promise(done => { i.onload = i.onerror = done; });
+  })),
+  new Promise(done => setTimeout(done, 5000)),
+])"""
 
 TRANSCRIPT = """\
 WEBVTT
@@ -352,10 +359,9 @@ def test_demo_pages_fit_375_px_and_screenshots(browser, demo_site):
         tab = Page(browser, demo_site, width)
         for name, path in pages.items():
             page = tab.open(path)
-            page.evaluate("Promise.all([...document.images].map(i => i.decode().catch(() => 0)))")
-            if name == "episode":
-                page.locator(".transcript summary").click()
-                page.evaluate("window.scrollTo(0, 0)")  # the sticky player at its place
+            # open the transcript and loudness plot, and wait for every picture
+            page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+            page.evaluate(LOADED)
             page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
