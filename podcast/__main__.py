@@ -61,7 +61,11 @@ class PodcastGroup(click.Group):
             click.secho(f"error: {error}", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.secho("interrupted: the published show is unchanged.", fg="red", err=True)
+            click.secho(
+                "interrupted: the published feed is unchanged; run the command again to finish.",
+                fg="red",
+                err=True,
+            )
             sys.exit(130)
 
 
@@ -332,9 +336,12 @@ def _quote_filters(function):
 def _select_quotes(catalog: Path, **filters):
     from podcast.build import BuildOptions, validate
     from podcast.quotes import QuoteFilter, select_quotes
+    from podcast.timeline import on_published_timeline
 
     loaded, problems = validate(BuildOptions(catalog=catalog))
     _print_problems(problems.warnings)
+    # Times as listeners hear them: after the show's intro, if it has one.
+    loaded = on_published_timeline(loaded, catalog.parent / ".cache")
     return loaded, select_quotes(loaded, QuoteFilter(**filters))
 
 
