@@ -6,11 +6,15 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from podcast import __version__
 from podcast.problems import CatalogError, PodcastError, Problem, Severity
+
+if TYPE_CHECKING:
+    from podcast.publish import Target
 
 CATALOG_OPTION = click.option(
     "--catalog",
@@ -57,7 +61,11 @@ class PodcastGroup(click.Group):
             click.secho(f"error: {error}", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
-            click.secho("interrupted: the published show is unchanged.", fg="red", err=True)
+            click.secho(
+                "interrupted: the published feed is unchanged; run the command again to finish.",
+                fg="red",
+                err=True,
+            )
             sys.exit(130)
 
 
@@ -84,9 +92,9 @@ def validate(catalog: Path, strict: bool) -> None:
     from podcast.catalog import load_catalog
 
     loaded, problems = load_catalog(catalog)
-    _print_problems(problems.sorted())
-    problems.raise_if_errors(strict=strict)
+    problems.raise_if_errors(strict=strict)  # prints every problem, warnings too, and exits
     assert loaded is not None
+    _print_problems(problems.sorted())  # only warnings are left
     click.echo(
         f"{catalog}: {len(loaded.seasons)} season(s), {len(loaded.episodes)} episode(s), "
         f"{len(problems.warnings)} warning(s): OK"
@@ -150,14 +158,20 @@ QUIET_OPTION = click.option(
 
 
 def _run_build(
-    catalog: Path, build_dir: Path, strict: bool, jobs: int | None, spec: str, quiet: bool
+    catalog: Path,
+    build_dir: Path,
+    strict: bool,
+    jobs: int | None,
+    spec: str,
+    quiet: bool,
+    target: Target | None = None,
 ):
     from podcast.build import BuildOptions, build
     from podcast.paths import STATE_PATH
     from podcast.progress import audio_progress, progress_wanted
     from podcast.publish import open_target
 
-    target = open_target(spec)
+    target = target or open_target(spec)
     with audio_progress(progress_wanted(quiet)) as progress:
         options = BuildOptions(
             catalog=catalog,
@@ -217,7 +231,20 @@ def build_command(
 @STRICT_OPTION
 @TARGET_OPTION
 @click.option("--dry-run", "-n", is_flag=True, help="Show what would change; change nothing.")
-@click.option("--prune", is_flag=True, help="Delete published files that are no longer built.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete published files that are no longer built (never media a published "
+    "episode still refers to).",
+)
+@click.option(
+    "--endpoint-url",
+    default=None,
+    metavar="URL",
+    help="S3 endpoint for MinIO, R2 … (default: boto3's own, e.g. $AWS_ENDPOINT_URL).",
+)
+@click.option("--acl", default=None, help="Canned ACL for every object, e.g. public-read.")
+@click.option("--break-lock", is_flag=True, help="Break a publish lock older than 30 minutes.")
 @click.option("--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel.")
 @QUIET_OPTION
 def publish_command(
@@ -227,23 +254,59 @@ def publish_command(
     target: str | None,
     dry_run: bool,
     prune: bool,
+    endpoint_url: str | None,
+    acl: str | None,
+    break_lock: bool,
     jobs: int | None,
     quiet: bool,
 ) -> None:
-    """Build, then copy the build to the target: media first, the feed last."""
+    """Build, then publish the build to a folder or an S3 bucket.
+
+    \b
+    Only files whose content changed are uploaded. Media and assets go first,
+    pages next, the feed last, and only once every episode's audio is there:
+    an interrupted publish leaves the previous feed working; run it again to
+    complete it. Credentials come from boto3 (AWS_ACCESS_KEY_ID …, AWS_PROFILE,
+    ~/.aws); the endpoint from --endpoint-url or AWS_ENDPOINT_URL.
+    """
+    from podcast.progress import progress_wanted, upload_progress
     from podcast.publish import open_target, publish
 
     spec = _target_spec(catalog, target)
-    _run_build(catalog, build_dir, strict, jobs, spec, quiet)
-    report = publish(build_dir, open_target(spec), dry_run=dry_run, prune=prune)
-    verb = "would publish" if dry_run else "published"
+    destination = open_target(spec, endpoint_url=endpoint_url, acl=acl)
+    _run_build(catalog, build_dir, strict, jobs, spec, quiet, destination)
+    with upload_progress(progress_wanted(quiet)) as progress:
+        report = publish(
+            build_dir,
+            destination,
+            dry_run=dry_run,
+            prune=prune,
+            break_lock=break_lock,
+            progress=progress,
+        )
     for change in report.changes:
         if dry_run or change.action == "delete":
             click.echo(f"  {change.action:7} {change.relpath} ({change.size:,} bytes)")
-    click.echo(
-        f"{verb} to {report.target}: {len(report.changes)} file(s) changed "
-        f"({report.bytes:,} bytes), {report.unchanged} unchanged"
-    )
+    for relpath in report.kept:
+        click.echo(f"  kept    {relpath} (a published episode still refers to it)")
+    deleted = sum(c.action == "delete" for c in report.changes)
+    if dry_run:
+        click.echo(
+            f"would publish to {report.target}: {report.uploads} file(s) to upload "
+            f"({report.bytes:,} bytes), {deleted} to delete, {report.unchanged} unchanged"
+        )
+    elif not report.changes:
+        refreshed = " (hash index refreshed)" if report.index_refreshed else ""
+        click.echo(
+            f"{report.target} is up to date: 0 bytes uploaded, {report.unchanged} file(s) "
+            f"unchanged{refreshed} ({report.seconds:.2f} s)"
+        )
+    else:
+        click.echo(
+            f"published to {report.target}: {report.uploads} file(s) uploaded "
+            f"({report.bytes:,} bytes), {deleted} deleted, {report.unchanged} unchanged "
+            f"in {report.seconds:.2f} s"
+        )
 
 
 def _quote_filters(function):
@@ -273,9 +336,12 @@ def _quote_filters(function):
 def _select_quotes(catalog: Path, **filters):
     from podcast.build import BuildOptions, validate
     from podcast.quotes import QuoteFilter, select_quotes
+    from podcast.timeline import on_published_timeline
 
     loaded, problems = validate(BuildOptions(catalog=catalog))
     _print_problems(problems.warnings)
+    # Times as listeners hear them: after the show's intro, if it has one.
+    loaded = on_published_timeline(loaded, catalog.parent / ".cache")
     return loaded, select_quotes(loaded, QuoteFilter(**filters))
 
 

@@ -32,6 +32,7 @@ from podcast.paths import (
 from podcast.problems import Problem, Problems
 from podcast.site import render_site
 from podcast.tags import tag_all
+from podcast.timeline import on_published_timeline
 from podcast.transcript import MIME_TYPES
 from podcast.writer import Writer
 
@@ -149,6 +150,7 @@ def place_loudness_reports(
 
 def build(options: BuildOptions) -> BuildResult:
     catalog, problems = validate(options)
+    catalog = on_published_timeline(catalog, options.cache)  # times as in the MP3, intro included
     previous = read_state(options.previous_state, options.previous_state_source)
     episodes = catalog.public_episodes(options.now)
     writer = Writer(options.output)

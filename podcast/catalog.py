@@ -221,6 +221,23 @@ class _Loader:
                 return None
         return path
 
+    def jingle(self, path: Path, source: YamlSource, loc: tuple[str, ...]) -> None:
+        """An intro or outro must exist and decode, like a master."""
+        line, field = source.line(loc), format_loc(loc)
+        if not path.is_file():
+            self.problems.add(
+                source.path,
+                line,
+                field,
+                f'file "{self.problems.display(path)}" not found (expected an audio file)',
+            )
+            return
+        if self.probe_media:
+            try:
+                probe_audio(path)
+            except MediaError as error:
+                self.problems.add(source.path, line, field, str(error))
+
     def audio(self, path: Path, source: YamlSource) -> AudioInfo | None:
         def problem(message: str) -> None:
             # the line is looked up only for a problem: it costs a second, round-trip parse
@@ -289,6 +306,10 @@ class _Loader:
             )
             timezone = zoneinfo.ZoneInfo("UTC")
         artwork = self.artwork(self.root / meta.artwork, source, ("artwork",))
+        for field in ("intro", "outro"):
+            jingle = getattr(meta.audio, field)
+            if jingle is not None:
+                self.jingle(self.root / jingle, source, ("audio", field))
         for key, person in meta.people.items():
             self.person_image(person, self.root, source, ("people", key, "image"))
         hosts = self.resolve_people(meta.hosts, meta.people, source, "hosts")

@@ -12,6 +12,10 @@ FEED_PATH = "feed.xml"
 STATE_PATH = "podcast-state.json"  # the published state: episode -> guid, enclosure, hash
 INDEX_PAGE = ""
 QUOTES_PAGE = "quotes/"
+ASSETS = "assets/"  # the site's own CSS and JS
+# Kept in the target next to the show by `podcast publish`, never built:
+INDEX_PATH = ".podcast-index.json"  # relpath -> sha256 and size of every published file
+LOCK_PATH = ".podcast-lock"  # held while a publish runs
 
 
 def episode_page(episode: EpisodeEntry) -> str:

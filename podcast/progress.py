@@ -1,4 +1,4 @@
-"""Progress bars for audio work (rich): one per episode and one overall.
+"""Progress bars (rich): audio work (one per episode and one overall) and uploads.
 
 Silent with ``--quiet``, when ``CI`` is set, or when stderr is not a terminal.
 """
@@ -56,3 +56,47 @@ def audio_progress(enabled: bool, total_episodes: int = 0) -> Iterator[AudioProg
 
     with bars:
         yield update
+
+
+class UploadBar:
+    """Bytes and files of a publish (a :class:`podcast.publish.Progress`; called from threads)."""
+
+    def __init__(self, bars):
+        self.bars = bars
+        self.task = None
+        self.files = 0
+        self.done = 0
+        self.lock = threading.Lock()
+
+    def start(self, files: int, total_bytes: int) -> None:
+        self.files = files
+        self.task = self.bars.add_task(f"upload 0/{files} files", total=total_bytes)
+
+    def advance(self, nbytes: int) -> None:
+        self.bars.update(self.task, advance=nbytes)
+
+    def file_done(self, relpath: str) -> None:
+        with self.lock:
+            self.done += 1
+            self.bars.update(self.task, description=f"upload {self.done}/{self.files} files")
+
+
+@contextmanager
+def upload_progress(enabled: bool) -> Iterator[UploadBar | None]:
+    """An upload bar (bytes, speed, files), or None when disabled."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with bars:
+        yield UploadBar(bars)

@@ -1,29 +1,64 @@
 """The site stage: show-notes pages rendered from Jinja2 templates.
 
-Templates live in the package (``podcast/templates``) and can be overridden
-by a ``theme/`` folder next to the catalog.  Markdown is rendered with
-markdown-it-py and sanitized with nh3; all other catalog text is escaped by
-Jinja2's autoescape.
+Pages: the index, one page per season, one per published episode, and one with
+every quote.  Templates and the static assets (``assets/style.css``,
+``assets/player.js``) live in the package (``podcast/templates``); a ``theme/``
+folder next to the catalog overrides any of them by file name.
+
+All catalog text is escaped by Jinja2's autoescape; Markdown show notes are
+rendered with markdown-it-py and sanitized with nh3; JSON-LD is serialized with
+``json.dumps`` with ``<``, ``>`` and ``&`` escaped so no catalog text can end the
+script element.  Pages link only files that are in the build: the stages that
+write transcripts, chapters JSON and quote cards run before this one, and this
+stage asks the writer what was written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib.resources import files
+from pathlib import PurePosixPath
+from typing import Any
 
 import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from podcast.catalog import slugify
 from podcast.feed import EpisodeMedia
-from podcast.models import Catalog, EpisodeEntry, format_timestamp
-from podcast.paths import episode_page, page_file
+from podcast.labels import Labels
+from podcast.models import Catalog, EpisodeEntry, Person, Quote, SeasonEntry, format_timestamp
+from podcast.paths import (
+    ASSETS,
+    QUOTES_PAGE,
+    card_path,
+    chapters_path,
+    clip_path,
+    episode_artwork_path,
+    episode_page,
+    episode_page_at,
+    loudness_plot_path,
+    loudness_report_path,
+    page_file,
+    person_image_path,
+    season_page,
+    transcript_path,
+)
+from podcast.transcript import Cue, parse_transcript
 from podcast.writer import Writer
 
 OWNER = "site"
-_MARKDOWN = MarkdownIt("commonmark", {"linkify": False, "typographer": False})
+ASSET_FILES = ("style.css", "player.js")
+LATEST_ON_INDEX = 10
+# Raw HTML in show notes is shown as text (html=False); nh3 then cleans what Markdown made.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+_CSS_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s/]+\))$")
 
 
 def render_markdown(text: str) -> Markup:
@@ -32,7 +67,44 @@ def render_markdown(text: str) -> Markup:
     return Markup(nh3.clean(html, link_rel="noopener noreferrer"))
 
 
+def json_ld(data: Mapping[str, Any]) -> Markup:
+    """``data`` as the body of a ``<script type="application/ld+json">``.
+
+    ``<``, ``>`` and ``&`` are written as JSON escapes, so a title containing
+    ``</script>`` stays inside the string.
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)
+
+
+def css_color(value: str, default: str) -> str:
+    """A colour from show.yaml that is safe to put into a style attribute."""
+    return value if _CSS_COLOR.match(value.strip()) else default
+
+
+def iso_duration(seconds: float) -> str:
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"PT{hours}H{minutes}M{secs}S" if hours else f"PT{minutes}M{secs}S"
+
+
+def seconds_attr(seconds: float) -> str:
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
+
+
+def initials(name: str) -> str:
+    """'Prof. Dr. Jutta Rump' -> 'JR' (titles ending in a dot are skipped)."""
+    words = [w for w in name.split() if not w.endswith(".") and w[:1].isalnum()] or name.split()
+    if not words:
+        return "?"
+    letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
+    return letters.upper()
+
+
 def environment(catalog: Catalog) -> Environment:
+    """Templates from ``theme/`` next to the catalog first, then the package's."""
     theme = catalog.show.root / "theme"
     loaders = [FileSystemLoader(str(theme))] if theme.is_dir() else []
     loaders.append(FileSystemLoader(str(files("podcast") / "templates")))
@@ -41,12 +113,285 @@ def environment(catalog: Catalog) -> Environment:
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        undefined=StrictUndefined,
     )
     env.filters["markdown"] = render_markdown
     env.filters["timestamp"] = lambda s: format_timestamp(s, millis=False)
-    env.filters["seconds"] = lambda s: f"{s:.3f}".rstrip("0").rstrip(".")
-    env.filters["date_de"] = lambda d: d.strftime("%d.%m.%Y")
+    env.filters["clock"] = lambda s: format_timestamp(s, millis=False).removeprefix("00:")
+    env.filters["seconds"] = seconds_attr
+    env.filters["initials"] = initials
+    env.globals.update(
+        episode_page=episode_page, episode_page_at=episode_page_at, season_page=season_page
+    )
     return env
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    """A quote as the pages show it."""
+
+    episode: EpisodeEntry
+    index: int
+    quote: Quote
+    speaker: Person | None
+    card: str | None  # relpath of the quote card, when the build has one
+    clip: str | None  # relpath of the soundbite, when the build has one
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    relpath: str
+
+
+class Site:
+    """Renders every page of one build; all output goes through ``writer``."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        episodes: Sequence[EpisodeEntry],
+        media: Mapping[str, EpisodeMedia],
+        writer: Writer,
+    ):
+        self.catalog = catalog
+        self.show = catalog.show
+        self.episodes = tuple(episodes)
+        self.media = media
+        self.writer = writer
+        self.env = environment(catalog)
+        self.t = Labels(self.show.meta.language)
+
+    # --- helpers the templates call -----------------------------------------------
+
+    def built(self, relpath: str) -> bool:
+        return relpath in self.writer.written
+
+    def date(self, episode: EpisodeEntry) -> str:
+        return self.t.date(episode.published.astimezone(self.show.timezone).date())
+
+    def kicker(self, episode: EpisodeEntry) -> str:
+        """'Staffel 2 · Folge 14' (or Trailer/Bonus)."""
+        parts = [episode.season.meta.title]
+        if episode.meta.type != "full":
+            parts.append(self.t[episode.meta.type])
+        if episode.number is not None:
+            parts.append(self.t.episode_number.format(n=episode.number))
+        return " · ".join(parts)
+
+    def minutes(self, episode: EpisodeEntry) -> str:
+        duration = self.media[episode.slug].duration
+        return self.t.minutes.format(n=max(1, round(duration / 60)))
+
+    def season_episodes(self, season: SeasonEntry) -> tuple[EpisodeEntry, ...]:
+        return tuple(e for e in self.episodes if e.season.number == season.number)
+
+    def episode_count(self, season: SeasonEntry) -> str:
+        return self.t.count("episode_count", len(self.season_episodes(season)))
+
+    def image_of(self, person: Person) -> str | None:
+        """The relpath of the person's picture, if the build has it (the build stage
+        copies local pictures; remote ones are not shown: the pages make no requests
+        to other hosts)."""
+        if not person.image or person.image.startswith(("http://", "https://")):
+            return None
+        relpath = person_image_path(
+            slugify(person.name), PurePosixPath(person.image).suffix.lower()
+        )
+        return relpath if self.built(relpath) else None
+
+    def loudness_plot(self, episode: EpisodeEntry) -> str | None:
+        relpath = loudness_plot_path(episode)
+        return relpath if self.built(relpath) else None
+
+    def artwork_url(self, episode: EpisodeEntry) -> str:
+        """The episode's own artwork if the build has it, else the show's (absolute URL)."""
+        if episode.artwork is not None:
+            relpath = episode_artwork_path(episode, episode.artwork.suffix.lower())
+            if self.built(relpath):
+                return self.show.url(relpath)
+        return self.show.url(self.show.artwork.name)
+
+    # --- data -----------------------------------------------------------------------
+
+    def quotes(self, episode: EpisodeEntry) -> list[QuoteItem]:
+        items = []
+        for index, quote in enumerate(episode.meta.quotes):
+            card, clip = card_path(episode, index), clip_path(episode, index)
+            items.append(
+                QuoteItem(
+                    episode,
+                    index,
+                    quote,
+                    episode.speaker(quote),
+                    card if self.built(card) else None,
+                    clip if self.built(clip) else None,
+                )
+            )
+        return items
+
+    def transcript(self, episode: EpisodeEntry) -> list[Cue]:
+        # The catalog stage has parsed it already; errors there stop the build.
+        return parse_transcript(episode.transcript) if episode.transcript else []
+
+    def downloads(self, episode: EpisodeEntry) -> list[Download]:
+        media = self.media[episode.slug]
+        found = [
+            Download(self.t.download_mp3.format(size=self.t.megabytes(media.size)), media.relpath)
+        ]
+        if episode.transcript is not None:
+            suffix = episode.transcript.suffix.lower()
+            transcript = transcript_path(media.relpath, suffix)
+            if self.built(transcript):
+                label = self.t.download_transcript.format(format=suffix.lstrip(".").upper())
+                found.append(Download(label, transcript))
+        chapters = chapters_path(media.relpath)
+        if self.built(chapters):
+            found.append(Download(self.t.download_chapters, chapters))
+        if self.built(loudness_report_path(episode)):
+            found.append(Download(self.t.loudness_report, loudness_report_path(episode)))
+        return found
+
+    def series_ld(self) -> dict[str, Any]:
+        meta = self.show.meta
+        return {
+            "@type": "PodcastSeries",
+            "name": meta.title,
+            "description": meta.description,
+            "url": self.show.url(""),
+            "image": self.show.url(self.show.artwork.name),
+            "webFeed": self.show.feed_url,
+            "inLanguage": meta.language,
+            "author": {"@type": "Person", "name": meta.author},
+        }
+
+    def season_ld(self, season: SeasonEntry) -> dict[str, Any]:
+        return {
+            "@type": "PodcastSeason",
+            "name": season.meta.title,
+            "seasonNumber": season.number,
+            "url": self.show.url(season_page(season)),
+            "partOfSeries": self.series_ld(),
+        }
+
+    def episode_ld(self, episode: EpisodeEntry) -> dict[str, Any]:
+        media = self.media[episode.slug]
+        data: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "PodcastEpisode",
+            "name": episode.title,
+            "description": episode.meta.summary,
+            "url": self.show.url(episode_page(episode)),
+            "datePublished": episode.published.isoformat(),
+            "timeRequired": iso_duration(media.duration),
+            "image": self.artwork_url(episode),
+            "inLanguage": self.show.meta.language,
+            "associatedMedia": {
+                "@type": "AudioObject",
+                "contentUrl": media.url,
+                "encodingFormat": media.mime,
+                "contentSize": str(media.size),
+                "duration": iso_duration(media.duration),
+            },
+            "partOfSeason": self.season_ld(episode.season),
+            "partOfSeries": self.series_ld(),
+        }
+        if episode.number is not None:
+            data["episodeNumber"] = episode.number
+        people = [{"@type": "Person", "name": p.name} for p in episode.guests]
+        if people:
+            data["actor"] = people
+        return data
+
+    # --- pages ----------------------------------------------------------------------
+
+    def assets(self) -> dict[str, str]:
+        """Write the static files; return their URLs (relative to the site root) with a
+        content hash, so browsers never keep a stale copy."""
+        urls = {}
+        for name in ASSET_FILES:
+            text, _, _ = self.env.loader.get_source(self.env, f"assets/{name}")
+            self.writer.write_text(ASSETS + name, text, OWNER)
+            digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+            urls[name] = f"{ASSETS}{name}?v={digest}"
+        return urls
+
+    def page(self, template: str, relpath: str, **context: Any) -> None:
+        depth = relpath.count("/")
+        root = "../" * depth
+        html = self.env.get_template(template).render(
+            site=self,
+            show=self.show,
+            t=self.t,
+            root=root,
+            page_url=self.show.url(relpath),
+            **context,
+        )
+        self.writer.write_text(page_file(relpath), html, OWNER)
+
+    def render(self) -> None:
+        cards = self.show.meta.cards
+        common = {
+            "assets": self.assets(),
+            "seasons": [s for s in self.catalog.seasons if s.number >= 0],
+            "colors": {
+                "background": css_color(cards.background, "#1d3557"),
+                "foreground": css_color(cards.foreground, "#ffffff"),
+                "accent": css_color(cards.accent, "#f4a261"),
+            },
+            "feed_url": self.show.feed_url,
+            "artwork": self.show.artwork.name,
+            "artwork_url": self.show.url(self.show.artwork.name),
+            "quotes_page": QUOTES_PAGE,
+            "has_quotes": any(e.meta.quotes for e in self.episodes),
+        }
+        series = {"@context": "https://schema.org", **self.series_ld()}
+        self.page(
+            "index.html",
+            "",
+            latest=self.episodes[:LATEST_ON_INDEX],
+            jsonld=json_ld(series),
+            **common,
+        )
+        for season in common["seasons"]:
+            self.page(
+                "season.html",
+                season_page(season),
+                season=season,
+                season_episodes=self.season_episodes(season),
+                jsonld=json_ld({"@context": "https://schema.org", **self.season_ld(season)}),
+                **common,
+            )
+        for position, episode in enumerate(self.episodes):
+            newer = self.episodes[position - 1] if position > 0 else None
+            older = self.episodes[position + 1] if position + 1 < len(self.episodes) else None
+            self.page(
+                "episode.html",
+                episode_page(episode),
+                episode=episode,
+                media=self.media[episode.slug],
+                quotes=self.quotes(episode),
+                cues=self.transcript(episode),
+                downloads=self.downloads(episode),
+                newer=newer,
+                older=older,
+                jsonld=json_ld(self.episode_ld(episode)),
+                **common,
+            )
+        items = [item for episode in self.episodes for item in self.quotes(episode)]
+        speakers = sorted({item.quote.speaker for item in items}, key=str.casefold)
+        quote_seasons = [
+            s for s in common["seasons"] if any(i.episode.season.number == s.number for i in items)
+        ]
+        self.page(
+            "quotes.html",
+            QUOTES_PAGE,
+            items=items,
+            speakers=speakers,
+            quote_seasons=quote_seasons,
+            jsonld=json_ld(series),
+            **common,
+        )
 
 
 def render_site(
@@ -56,31 +401,10 @@ def render_site(
     writer: Writer,
     now: dt.datetime,
 ) -> None:
-    """Write the index page and one page per published episode."""
-    env = environment(catalog)
-    show = catalog.show
-    common = {
-        "show": show,
-        "catalog": catalog,
-        "episodes": episodes,
-        "feed_url": show.feed_url,
-        "artwork_url": show.url(show.artwork.name),
-        "now": now,
-    }
-    writer.write_text(
-        "index.html",
-        env.get_template("index.html").render(root="", page_url=show.url(""), **common),
-        OWNER,
-    )
-    style, _, _ = env.loader.get_source(env, "style.css")
-    writer.write_text("style.css", style, OWNER)
-    for episode in episodes:
-        path = episode_page(episode)
-        page = env.get_template("episode.html").render(
-            root="../../",
-            episode=episode,
-            media=media[episode.slug],
-            page_url=show.url(path),
-            **common,
-        )
-        writer.write_text(page_file(path), page, OWNER)
+    """Write the index, season, episode and quotes pages and their assets.
+
+    Runs after the stages whose files the pages link (media, feed helpers, quote
+    cards), since it links only what ``writer`` has written.
+    """
+    del now  # the pages show publication dates, not the build time
+    Site(catalog, episodes, media, writer).render()

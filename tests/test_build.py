@@ -60,10 +60,12 @@ def test_one_mp3_and_one_page_per_published_episode(built):
         "episodes/folge-14-positiv/index.html",
         "episodes/folge-15-weiter/index.html",
         "index.html",
+        "quotes/index.html",
+        "seasons/staffel-2/index.html",
     ]
     page = (options.output / "episodes/folge-14-positiv/index.html").read_text()
     assert "Positiv irritierend – die Jugendhilfeplanung in Halle (Saale)!" in page
-    assert '<html lang="de">' in page
+    assert '<html lang="de"' in page
     mp3 = probe(options.output / mp3s[0])
     assert mp3.codec == "mp3"
 

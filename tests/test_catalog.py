@@ -312,6 +312,7 @@ def test_all_problems_of_all_files_in_one_run_without_traceback(catalog_dir, mon
         'string as an integer, found "zwei"',
     ]
     assert lines[-1] == "5 error(s), 0 warning(s): nothing was built or published."
+    assert len(lines) == 6  # each problem once
 
 
 def test_schema_export(tmp_path):
@@ -324,3 +325,17 @@ def test_schema_export(tmp_path):
     assert {"title", "date", "audio", "quotes", "chapters"} <= set(episode["properties"])
     show = json.loads((tmp_path / "show.schema.json").read_text())
     assert "base_url" in show["required"]
+
+
+def test_intro_and_outro_must_exist_and_decode(catalog_dir):
+    (catalog_dir / "outro.wav").write_bytes(b"RIFF nonsense")
+    edit(
+        catalog_dir / "show.yaml",
+        "timezone:",
+        "audio:\n  intro: intro.wav\n  outro: outro.wav\ntimezone:",
+    )
+    assert messages(catalog_dir) == [
+        'episodes/show.yaml:16: audio.intro: file "episodes/intro.wav" not found (expected an '
+        "audio file)",
+        'episodes/show.yaml:17: audio.outro: "outro.wav" does not decode as audio',
+    ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import urllib.request
 
 import feedparser
 import podcastparser
@@ -10,8 +12,10 @@ import pytest
 
 from podcast.build import BuildOptions, build
 from podcast.publish import LocalTarget, publish
+from podcast.s3 import S3Target
 
 from .conftest import REPO
+from .s3server import s3, s3_server  # noqa: F401 (fixtures)
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -76,3 +80,28 @@ def test_demo_quotes_keep_their_exact_wording(published):
         "Lernende Haltung",
         "Zeit",
     ]
+
+
+def test_demo_published_to_s3_is_read_by_podcast_apps_over_http(published, s3):  # noqa: F811
+    proxy, client, bucket = s3
+    public, result = published
+    build_dir = public.parent / "feed"
+    first = publish(build_dir, S3Target.from_url(f"s3://{bucket}/kommunen"))
+    assert first.uploads == len([p for p in build_dir.rglob("*") if p.is_file()])
+    url = client.generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": "kommunen/feed.xml"}
+    )
+    with urllib.request.urlopen(url) as response:
+        feed = response.read()
+    assert feedparser.parse(feed).bozo == 0
+    episodes = podcastparser.parse(result.catalog.show.feed_url, io.BytesIO(feed))["episodes"]
+    assert len(episodes) == len(result.episodes) == 3
+    for episode in episodes:
+        [enclosure] = episode["enclosures"]
+        key = "kommunen/" + enclosure["url"].removeprefix(result.catalog.show.url(""))
+        head = client.head_object(Bucket=bucket, Key=key)
+        assert head["ContentLength"] == enclosure["file_size"]
+        assert head["ContentType"] == "audio/mpeg"
+    proxy.reset()
+    again = publish(build_dir, S3Target.from_url(f"s3://{bucket}/kommunen"))
+    assert again.changes == () and proxy.put_bytes() == 0

@@ -1,0 +1,276 @@
+"""Publishing to S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, Hetzner, Scaleway …).
+
+:class:`S3Target` implements :class:`podcast.publish.Target`; all ordering,
+hashing and locking is in :mod:`podcast.publish`.  Credentials, region and
+endpoint come from boto3's own chain only (``AWS_ACCESS_KEY_ID`` …,
+``AWS_PROFILE`` and ``~/.aws``, ``AWS_ENDPOINT_URL``), plus ``--endpoint-url``.
+Nothing here prints or logs them.
+
+- Each object carries its sha256 as user metadata (``x-amz-meta-sha256``):
+  multipart ETags are not MD5s, so ETags are never compared.
+- Transient errors are retried by botocore's *standard* retry mode.
+- Large files go up multipart; files within one stage upload in parallel
+  (boto3's transfer manager).
+- The publish lock is created with a conditional put (``If-None-Match: *``),
+  which AWS S3, MinIO, R2 and moto honour.  On a store that ignores the header
+  two publishes could both take the lock; one that rejects it gets a clear error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from urllib.parse import urlparse
+
+import boto3
+from boto3.s3.transfer import TransferConfig, create_transfer_manager
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from s3transfer.subscribers import BaseSubscriber
+
+from podcast.paths import FEED_PATH, INDEX_PATH, LOCK_PATH, STATE_PATH
+from podcast.problems import PodcastError
+from podcast.publish import Progress, Upload
+
+MB = 1024 * 1024
+TRANSFER = TransferConfig(
+    multipart_threshold=16 * MB, multipart_chunksize=16 * MB, max_concurrency=8
+)
+RETRIES = {"mode": "standard", "max_attempts": 8}
+
+LONG = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=300"
+NO_CACHE = "no-cache"
+#: file names with a content hash in them, e.g. ``style.3f9a1c2b.css`` or ``folge-14-3f9a1c2b.mp3``
+CONTENT_HASHED = re.compile(r"[.-][0-9a-f]{8,64}\.[A-Za-z0-9]+$")
+
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".mp4": "video/mp4",
+    ".ogg": "audio/ogg",
+    ".opus": "audio/opus",
+    ".xml": "application/xml; charset=utf-8",
+    ".rss": "application/rss+xml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".svg": "image/svg+xml",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".woff2": "font/woff2",
+}
+MEDIA = {".mp3", ".m4a", ".mp4", ".ogg", ".opus"}
+
+
+def content_type(relpath: str) -> str:
+    name = relpath.rsplit("/", 1)[-1].lower()
+    if relpath == FEED_PATH:
+        return "application/rss+xml; charset=utf-8"
+    if name.endswith(".json") and ("chapters" in name or relpath.startswith("chapters/")):
+        return "application/json+chapters"
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    return CONTENT_TYPES.get(suffix, "application/octet-stream")
+
+
+def cache_control(relpath: str) -> str:
+    """Media and content-hashed files: cached for a year; feed, pages and the rest: 5 minutes."""
+    if relpath in (FEED_PATH, STATE_PATH):
+        return SHORT
+    name = relpath.rsplit("/", 1)[-1].lower()
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in MEDIA or CONTENT_HASHED.search(name):
+        return LONG
+    return SHORT
+
+
+def parse_url(url: str) -> tuple[str, str]:
+    """``s3://bucket/some/prefix`` -> (bucket, ``some/prefix/``)."""
+    parsed = urlparse(url)
+    if parsed.scheme != "s3" or not parsed.netloc:
+        raise PodcastError(f"{url}: expected s3://bucket or s3://bucket/prefix")
+    prefix = parsed.path.strip("/")
+    return parsed.netloc, prefix + "/" if prefix else ""
+
+
+class _Subscriber(BaseSubscriber):
+    def __init__(self, progress: Progress, relpath: str):
+        self.progress = progress
+        self.relpath = relpath
+
+    def on_progress(self, future, bytes_transferred, **kwargs):
+        self.progress.advance(bytes_transferred)
+
+    def on_done(self, future, **kwargs):
+        self.progress.file_done(self.relpath)
+
+
+class S3Target:
+    def __init__(self, bucket: str, prefix: str, client, acl: str | None = None):
+        self.bucket = bucket
+        self.prefix = prefix
+        self.client = client
+        self.acl = acl
+        self.transfer = TRANSFER
+
+    @classmethod
+    def from_url(cls, url: str, *, endpoint_url: str | None = None, acl: str | None = None):
+        bucket, prefix = parse_url(url)
+        try:
+            client = boto3.session.Session().client(
+                "s3",
+                endpoint_url=endpoint_url or None,
+                config=Config(
+                    retries=RETRIES, max_pool_connections=TRANSFER.max_request_concurrency
+                ),
+            )
+        except BotoCoreError as error:
+            raise PodcastError(f"{url}: {error}") from error
+        return cls(bucket, prefix, client, acl)
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+    def key(self, relpath: str) -> str:
+        return self.prefix + relpath
+
+    @contextmanager
+    def errors(self) -> Iterator[None]:
+        """boto's errors as one-line messages (they never contain the credentials)."""
+        try:
+            yield
+        except NoCredentialsError as error:
+            raise PodcastError(
+                f"{self.describe()}: no credentials found; set AWS_ACCESS_KEY_ID and "
+                "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with ~/.aws/credentials"
+            ) from error
+        except ClientError as error:
+            info = error.response.get("Error", {})
+            code = info.get("Code", "error")
+            message = info.get("Message") or ""
+            if code in ("NoSuchBucket", "404") and error.operation_name == "ListObjectsV2":
+                message = f"bucket {self.bucket} does not exist"
+            raise PodcastError(
+                f"{self.describe()}: {error.operation_name} failed: {code} {message}".rstrip()
+            ) from error
+        except BotoCoreError as error:
+            raise PodcastError(f"{self.describe()}: {error}") from error
+
+    def _missing(self, error: ClientError) -> bool:
+        return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
+
+    def list_sizes(self) -> dict[str, int]:
+        sizes = {}
+        with self.errors():
+            paginator = self.client.get_paginator("list_objects_v2")
+            for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                for item in page.get("Contents", ()):
+                    relpath = item["Key"][len(self.prefix) :]
+                    if relpath and not relpath.endswith("/"):
+                        sizes[relpath] = item["Size"]
+        return sizes
+
+    def _head(self, relpath: str) -> dict | None:
+        with self.errors():
+            try:
+                return self.client.head_object(Bucket=self.bucket, Key=self.key(relpath))
+            except ClientError as error:
+                if self._missing(error):
+                    return None
+                raise
+
+    def stored_sha256(self, relpath: str) -> str | None:
+        head = self._head(relpath)
+        return head.get("Metadata", {}).get("sha256") if head else None
+
+    def size(self, relpath: str) -> int | None:
+        head = self._head(relpath)
+        return head["ContentLength"] if head else None
+
+    def read_bytes(self, relpath: str) -> bytes | None:
+        with self.errors():
+            try:
+                response = self.client.get_object(Bucket=self.bucket, Key=self.key(relpath))
+            except ClientError as error:
+                if self._missing(error):
+                    return None
+                raise
+            return response["Body"].read()
+
+    def _put_args(self, relpath: str, sha256: str | None = None) -> dict:
+        args = {"ContentType": content_type(relpath), "CacheControl": cache_control(relpath)}
+        if relpath in (INDEX_PATH, LOCK_PATH):
+            args["CacheControl"] = NO_CACHE
+        if sha256:
+            args["Metadata"] = {"sha256": sha256}
+        if self.acl and relpath not in (INDEX_PATH, LOCK_PATH):
+            args["ACL"] = self.acl
+        return args
+
+    def write_bytes(self, relpath: str, data: bytes) -> None:
+        with self.errors():
+            self.client.put_object(
+                Bucket=self.bucket, Key=self.key(relpath), Body=data, **self._put_args(relpath)
+            )
+
+    def create_exclusive(self, relpath: str, data: bytes) -> bool:
+        with self.errors():
+            try:
+                self.client.put_object(
+                    Bucket=self.bucket,
+                    Key=self.key(relpath),
+                    Body=data,
+                    IfNoneMatch="*",
+                    **self._put_args(relpath),
+                )
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code")
+                if code in ("PreconditionFailed", "412", "ConditionalRequestConflict", "409"):
+                    return False
+                if code in ("NotImplemented", "501"):
+                    raise PodcastError(
+                        f"{self.describe()}: this storage does not support conditional puts "
+                        "(If-None-Match), which the publish lock needs"
+                    ) from error
+                raise
+        return True
+
+    def upload(self, uploads: Sequence[Upload], progress: Progress) -> None:
+        with self.errors(), create_transfer_manager(self.client, self.transfer) as manager:
+            futures = [
+                manager.upload(
+                    str(item.source),
+                    self.bucket,
+                    self.key(item.relpath),
+                    extra_args=self._put_args(item.relpath, item.sha256),
+                    subscribers=[_Subscriber(progress, item.relpath)],
+                )
+                for item in uploads
+            ]
+            for future in futures:  # on an error, leaving the manager cancels the rest
+                future.result()
+
+    def delete(self, relpaths: Sequence[str]) -> None:
+        with self.errors():
+            for start in range(0, len(relpaths), 1000):
+                batch = relpaths[start : start + 1000]
+                response = self.client.delete_objects(
+                    Bucket=self.bucket,
+                    Delete={"Objects": [{"Key": self.key(r)} for r in batch], "Quiet": True},
+                )
+                errors = response.get("Errors", [])
+                if errors:
+                    first = errors[0]
+                    raise PodcastError(
+                        f"{self.describe()}: could not delete {len(errors)} object(s), e.g. "
+                        f"{first.get('Key')}: {first.get('Code')} {first.get('Message', '')}"
+                    )
