@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from podcast.ffmpeg import FfmpegError, StreamInfo, ffmpeg_exe, last_error_line, probe
+from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line, probe
 from podcast.loudness import (
     Loudness,
     integrated,
@@ -289,13 +289,6 @@ def _encode_and_measure(
     return result
 
 
-def output_rate(source: Source, master: StreamInfo) -> int:
-    """The MP3's sample rate: a 44.1 or 48 kHz master keeps its rate (no resampling)."""
-    if len(source.files) == 1 and master.sample_rate in (44100, 48000):
-        return master.sample_rate
-    return OUTPUT_RATE
-
-
 def peak_margin(target: Target) -> float:
     return LOW_BITRATE_MARGIN if target.bitrate <= 96 else PEAK_MARGIN
 
@@ -365,8 +358,7 @@ def normalize(
 
     infos = [probe(p) for p in source.files]
     expected = sum(info.duration for info in infos)
-    rate = output_rate(source, infos[1 if source.intro else 0])
-    measured = measure_source(source, target.channels, phase("measure", expected), rate)
+    measured = measure_source(source, target.channels, phase("measure", expected))
     name = source.master
     if measured.duration <= 0:
         raise AudioError(f"{name}: has no audio (zero length)")
@@ -382,7 +374,7 @@ def normalize(
             passes += 1
             chain = _limit_chain(gain, limit)
             checked = _encode_and_measure(
-                source, tmp, target, chain, rate, encode_progress, loudness=full_check
+                source, tmp, target, chain, OUTPUT_RATE, encode_progress, loudness=full_check
             )
             result = checked if full_check else predict_output(measured, gain, limit)
             result = replace(result, true_peak=checked.true_peak, sample_peak=checked.sample_peak)
