@@ -84,16 +84,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=30)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument(
+        "--master", choices=["stereo", "mono", "both"], default="both", help="which masters"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        masters = {
-            "stereo 44.1k/16": (generate(work / "stereo.wav", args.minutes, channels=2,
-                                         rate=44100, bits=16), False),
-            "mono 48k/24 quiet": (generate(work / "mono.wav", args.minutes, channels=1,
-                                           rate=48000, bits=24, speech_db=-3.7, peak_db=-6),
-                                  True),
-        }  # fmt: skip
+        masters = {}
+        if args.master in ("stereo", "both"):
+            path = generate(work / "stereo.wav", args.minutes, channels=2, rate=44100, bits=16)
+            masters["stereo 44.1k/16"] = (path, False)
+        if args.master in ("mono", "both"):
+            path = generate(
+                work / "mono.wav", args.minutes, channels=1, rate=48000, bits=24,
+                speech_db=-3.7, peak_db=-6,
+            )  # fmt: skip
+            masters["mono 48k/24 quiet"] = (path, True)
         print(f"masters: {args.minutes:g} min; repeats: {args.repeats} (alternating)")
         print("| master | method | wall s | ratio | peak MB | out I / LRA / TP |")
         print("|---|---|---|---|---|---|")
