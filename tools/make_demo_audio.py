@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -36,6 +35,8 @@ import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from podcast.ffmpeg import ffmpeg_exe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -286,20 +287,8 @@ EPISODES: tuple[Episode, ...] = (
 
 
 # --- tools ---------------------------------------------------------------------------
-
-
-def ffmpeg_exe() -> str:
-    override = os.environ.get("PODCAST_FFMPEG")
-    if override:
-        return override
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
-    try:
-        import imageio_ffmpeg  # only present when run with the project's virtualenv
-    except ImportError:
-        sys.exit("ffmpeg not found: set $PODCAST_FFMPEG or run with the project's .venv python")
-    return imageio_ffmpeg.get_ffmpeg_exe()
+# Run with the project's virtualenv (.venv/bin/python tools/make_demo_audio.py): ffmpeg is
+# found the way the pipeline finds it.
 
 
 def run(args: list[str]) -> subprocess.CompletedProcess[str]:
