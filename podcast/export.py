@@ -86,14 +86,26 @@ def export_quotes(
         return written
     frame = CardFrame.for_show(catalog.show, size)
     layouts = [quote_card(catalog, ref, frame) for ref in refs]
+    return _write_cards(layouts, [file_stem(r) for r in refs], fmt, out, "quotes", progress)
+
+
+def _write_cards(
+    layouts: Sequence[CardLayout],
+    stems: Sequence[str],
+    fmt: str,
+    out: Path,
+    deck: str,
+    progress: Progress,
+) -> list[Path]:
+    """One PPTX deck ``deck``.pptx, or one PNG/SVG file per layout named by ``stems``."""
     if fmt == "pptx":
         progress(f"{len(layouts)} slide(s)")
-        return [_write(out / "quotes.pptx", render_pptx(layouts))]
+        return [_write(out / f"{deck}.pptx", render_pptx(layouts))]
     written = []
-    for ref, layout in zip(refs, layouts, strict=True):
-        progress(f"{file_stem(ref)}.{fmt}")
+    for stem, layout in zip(stems, layouts, strict=True):
+        progress(f"{stem}.{fmt}")
         data = render_png(layout) if fmt == "png" else render_svg(layout).encode("utf-8")
-        written.append(_write(out / f"{file_stem(ref)}.{fmt}", data))
+        written.append(_write(out / f"{stem}.{fmt}", data))
     return written
 
 
@@ -151,14 +163,7 @@ def export_takeaways(
 ) -> list[Path]:
     frame = CardFrame.for_show(catalog.show, size)
     layouts = [takeaways_layout(frame, s.title, s.items, s.title) for s in sets]
-    if fmt == "pptx":
-        return [_write(out / "takeaways.pptx", render_pptx(layouts))]
-    written = []
-    for item, layout in zip(sets, layouts, strict=True):
-        progress(f"{item.stem}.{fmt}")
-        data = render_png(layout) if fmt == "png" else render_svg(layout).encode("utf-8")
-        written.append(_write(out / f"{item.stem}.{fmt}", data))
-    return written
+    return _write_cards(layouts, [s.stem for s in sets], fmt, out, "takeaways", progress)
 
 
 def cached_card(layout: CardLayout, cache: Path) -> Path:

@@ -17,51 +17,35 @@ ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 NAME = "podcast"  # feedgen's attribute name for its iTunes extension
 
 
-def _explicit(value: bool | None, current: bool | None) -> bool | None:
-    if value is None:
-        return current
-    if not isinstance(value, bool):
-        raise TypeError(f"itunes:explicit must be a bool, not {value!r}")
-    return value
+class _Explicit:
+    """``itunes_explicit`` as a bool, written as ``true``/``false`` after feedgen's own tags."""
+
+    _explicit: bool | None = None
+
+    def itunes_explicit(self, itunes_explicit: bool | None = None) -> bool | None:
+        if itunes_explicit is not None:
+            if not isinstance(itunes_explicit, bool):
+                raise TypeError(f"itunes:explicit must be a bool, not {itunes_explicit!r}")
+            self._explicit = itunes_explicit
+        return self._explicit
+
+    def extend_rss(self, element):
+        element = super().extend_rss(element)  # type: ignore[misc]
+        # feed level: the <rss> root, whose first child is <channel>; item level: <item>
+        parent = element[0] if element.tag == "rss" else element
+        if self._explicit is not None:
+            xml_elem(f"{{{ITUNES_NS}}}explicit", parent).text = (
+                "true" if self._explicit else "false"
+            )
+        return element
 
 
-def _write_explicit(parent, value: bool | None) -> None:
-    if value is not None:
-        xml_elem(f"{{{ITUNES_NS}}}explicit", parent).text = "true" if value else "false"
-
-
-class ItunesExtension(PodcastExtension):
+class ItunesExtension(_Explicit, PodcastExtension):
     """Channel-level iTunes tags; ``itunes_explicit`` takes a bool."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._explicit: bool | None = None
 
-    def itunes_explicit(self, itunes_explicit: bool | None = None) -> bool | None:  # type: ignore[override]
-        self._explicit = _explicit(itunes_explicit, self._explicit)
-        return self._explicit
-
-    def extend_rss(self, rss_feed):
-        rss_feed = super().extend_rss(rss_feed)
-        _write_explicit(rss_feed[0], self._explicit)
-        return rss_feed
-
-
-class ItunesEntryExtension(PodcastEntryExtension):
+class ItunesEntryExtension(_Explicit, PodcastEntryExtension):
     """Item-level iTunes tags; ``itunes_explicit`` takes a bool."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._explicit: bool | None = None
-
-    def itunes_explicit(self, itunes_explicit: bool | None = None) -> bool | None:  # type: ignore[override]
-        self._explicit = _explicit(itunes_explicit, self._explicit)
-        return self._explicit
-
-    def extend_rss(self, entry):
-        entry = super().extend_rss(entry)
-        _write_explicit(entry, self._explicit)
-        return entry
 
 
 def register(fg: FeedGenerator) -> None:
