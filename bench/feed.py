@@ -21,13 +21,13 @@ from pathlib import Path
 
 from PIL import Image
 
-from podcast.audio import EncodedAudio
-from podcast.catalog import load_catalog
-from podcast.feed import chapters_json, render_feed
+from podcast.audio.encode import EncodedAudio
+from podcast.catalog.loader import load_catalog
+from podcast.feed.rss import chapters_json, render_feed
 from podcast.ffmpeg import run_ffmpeg
-from podcast.identity import assign_identities, read_state
+from podcast.build.identity import assign_identities, read_state
 from podcast.paths import chapters_path
-from podcast.site import render_site
+from podcast.site.pages import render_site
 from podcast.writer import Writer, file_sha256
 
 SHOW = """\
@@ -132,7 +132,7 @@ def main() -> int:
         identities = assign_identities(catalog, episodes, encoded, read_state(None))
         times["identities"] = time.perf_counter() - began
 
-        from podcast.feed import EpisodeMedia
+        from podcast.feed.rss import EpisodeMedia
 
         writer = Writer(work / "feed")
         began = time.perf_counter()

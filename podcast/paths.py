@@ -6,7 +6,7 @@ Every function returns a path relative to the build root, with ``/``; the URL is
 
 from __future__ import annotations
 
-from podcast.models import EpisodeEntry, SeasonEntry
+from podcast.catalog.models import EpisodeEntry, SeasonEntry
 
 FEED_PATH = "feed.xml"
 STATE_PATH = "podcast-state.json"  # the published state: episode -> guid, enclosure, hash
@@ -69,7 +69,7 @@ def audio_path(episode: EpisodeEntry, audio_sha256: str) -> str:
     """A new enclosure: the content hash in the name, so changed audio gets a new URL.
 
     Used only when an episode's audio is first published or has changed; after that
-    the published state keeps the relpath (see :mod:`podcast.identity`).
+    the published state keeps the relpath (see :mod:`podcast.build.identity`).
     """
     return f"audio/{episode.slug}-{audio_sha256[:8]}.mp3"
 

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from podcast.audio import AudioProgress
+from podcast.audio.encode import AudioProgress
 
 PHASES = {"measure": 0, "encode": 1}  # each phase is half of an episode's bar
 

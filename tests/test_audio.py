@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 import podcast.ffmpeg
-from podcast.__main__ import cli
-from podcast.build import BuildOptions, build
+from podcast.cli import cli
+from podcast.build.pipeline import BuildOptions, build
 from podcast.ffmpeg import ffmpeg_exe, run_ffmpeg
-from podcast.normalize import AudioError, Source, Target, normalize
+from podcast.audio.normalize import AudioError, Source, Target, normalize
 
 from .test_build import NOW
 
@@ -120,7 +120,7 @@ def test_predicted_output_loudness_matches_the_mp3(tmp_path):
 def test_too_hot_mp3_is_caught_and_encoded_again(tmp_path, monkeypatch):
     # with no margin between the limiter and the ceiling, MP3 overshoot puts the first encode
     # over -1 dBTP: the true-peak check on the MP3 must catch it and encode again, lower
-    monkeypatch.setattr("podcast.normalize.PEAK_MARGIN", -0.5)
+    monkeypatch.setattr("podcast.audio.normalize.PEAK_MARGIN", -0.5)
     master = speechlike(tmp_path / "hot.wav", seconds=12, volume_db=-26, hot=True)
     report = normalize(Source(master), tmp_path / "out.mp3", Target())
     assert report.passes >= 2

@@ -9,10 +9,10 @@ import feedparser
 import podcastparser
 import pytest
 
-from podcast.build import BuildOptions, build
+from podcast.build.pipeline import BuildOptions, build
 from podcast.ffmpeg import probe
 from podcast.problems import CatalogError
-from podcast.publish import LocalTarget, publish
+from podcast.publish.run import LocalTarget, publish
 
 from .conftest import edit
 
@@ -89,12 +89,12 @@ def test_drafts_and_future_episodes_are_left_out(catalog_dir, tmp_path):
 
 def test_second_build_reuses_encoded_audio(built, monkeypatch):
     options, _ = built
-    import podcast.audio
+    import podcast.audio.encode
 
     def fail(*args, **kwargs):
         raise AssertionError("encoded again")
 
-    monkeypatch.setattr(podcast.audio, "encode", fail)
+    monkeypatch.setattr(podcast.audio.encode, "encode", fail)
     result = build(options)
     assert len(result.episodes) == 2
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from podcast.cards import (
+from podcast.cards.layout import (
     SIZES,
     CardFrame,
     TextBlock,
@@ -23,7 +23,7 @@ from podcast.cards import (
     takeaways_layout,
     takeaways_title,
 )
-from podcast.catalog import load_catalog
+from podcast.catalog.loader import load_catalog
 from podcast.problems import PodcastError
 from tests.conftest import edit
 

@@ -9,12 +9,12 @@ from click.testing import CliRunner
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from podcast.__main__ import cli
-from podcast.audio import encode_episode
-from podcast.catalog import load_catalog
-from podcast.clips import cached_clip
+from podcast.cli import cli
+from podcast.audio.encode import encode_episode
+from podcast.catalog.loader import load_catalog
+from podcast.quotes.clips import cached_clip
 from podcast.ffmpeg import probe, run_ffmpeg
-from podcast.quotes import all_quotes
+from podcast.quotes.selection import all_quotes
 from tests.conftest import edit
 
 

@@ -10,9 +10,9 @@ import feedparser
 import podcastparser
 import pytest
 
-from podcast.build import BuildOptions, build
-from podcast.publish import LocalTarget, publish
-from podcast.s3 import S3Target
+from podcast.build.pipeline import BuildOptions, build
+from podcast.publish.run import LocalTarget, publish
+from podcast.publish.s3 import S3Target
 
 from .conftest import REPO
 from .s3server import s3, s3_server  # noqa: F401 (fixtures)

@@ -9,12 +9,12 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from podcast.__main__ import cli
-from podcast.build import BuildOptions, build
-from podcast.ext.podcastindex import podcast_guid
+from podcast.cli import cli
+from podcast.build.pipeline import BuildOptions, build
+from podcast.feed.ext.podcastindex import podcast_guid
 from podcast.paths import STATE_PATH
 from podcast.problems import CatalogError, PodcastError
-from podcast.publish import LocalTarget, publish
+from podcast.publish.run import LocalTarget, publish
 
 from .conftest import edit, make_tone
 

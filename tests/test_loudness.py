@@ -7,7 +7,7 @@ import math
 import pytest
 
 from podcast.ffmpeg import run_ffmpeg
-from podcast.loudness import measure, measure_command, measure_split
+from podcast.audio.loudness import measure, measure_command, measure_split
 
 from .test_audio import ebur128, speechlike
 

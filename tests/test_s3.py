@@ -22,12 +22,12 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from click.testing import CliRunner
 
-from podcast.__main__ import cli
-from podcast.build import BuildOptions, build
+from podcast.cli import cli
+from podcast.build.pipeline import BuildOptions, build
 from podcast.paths import INDEX_PATH, LOCK_PATH
 from podcast.problems import PodcastError
-from podcast.publish import LocalTarget, feed_enclosures, publish, upload_rank
-from podcast.s3 import S3Target, cache_control, content_type
+from podcast.publish.run import LocalTarget, feed_enclosures, publish, upload_rank
+from podcast.publish.s3 import S3Target, cache_control, content_type
 from podcast.writer import file_sha256
 
 from .conftest import EPISODE_YAML, SEASON_YAML, SHOW_YAML, edit

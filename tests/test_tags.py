@@ -16,9 +16,9 @@ import feedparser
 import pytest
 from PIL import Image
 
-from podcast.build import BuildOptions, build
+from podcast.build.pipeline import BuildOptions, build
 from podcast.ffmpeg import run_ffmpeg
-from podcast.tags import Id3, TagError, iso639_2, text_encoding, uri
+from podcast.tags.id3 import Id3, TagError, iso639_2, text_encoding, uri
 
 from .conftest import edit
 
@@ -228,12 +228,12 @@ def test_metadata_change_retags_without_encoding_and_keeps_the_audio(
     path = published_mp3(options.output, "folge-14-positiv")
     audio_before = audio_frames(path)
     cached = sorted((options.cache / "audio").glob("*.mp3"))
-    import podcast.audio
+    import podcast.audio.encode
 
     def fail(*args, **kwargs):
         raise AssertionError("encoded again")
 
-    monkeypatch.setattr(podcast.audio, "encode", fail)
+    monkeypatch.setattr(podcast.audio.encode, "encode", fail)
     edit(catalog_dir / EP14, "title: Positiv irritierend", "title: Neu – „Positiv“ irritierend")
     second = build(options)
     tags, _ = ffmetadata(path)

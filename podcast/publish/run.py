@@ -1,7 +1,7 @@
 """``podcast publish``: copy an already-built folder to where the show lives.
 
 The target is a local folder (``public/`` by default) or a bucket
-(``s3://bucket/prefix``, see :mod:`podcast.s3`); both get the same treatment:
+(``s3://bucket/prefix``, see :mod:`podcast.publish.s3`); both get the same treatment:
 
 - **Incremental**: one listing of the target plus the hash index
   (:data:`~podcast.paths.INDEX_PATH`, relpath -> sha256 and size) tell what is
@@ -215,7 +215,7 @@ class LocalTarget:
 def open_target(spec: str, *, endpoint_url: str | None = None, acl: str | None = None) -> Target:
     """``s3://bucket/prefix`` or a local folder."""
     if spec.startswith("s3://"):
-        from podcast.s3 import S3Target
+        from podcast.publish.s3 import S3Target
 
         return S3Target.from_url(spec, endpoint_url=endpoint_url, acl=acl)
     if "://" in spec:

@@ -37,13 +37,13 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from podcast.audio import EncodedAudio
-from podcast.catalog import EPISODE_FILE, SHOW_FILE
-from podcast.ext.podcastindex import podcast_guid
-from podcast.models import Catalog, EpisodeEntry
+from podcast.audio.encode import EncodedAudio
+from podcast.catalog.loader import EPISODE_FILE, SHOW_FILE
+from podcast.feed.ext.podcastindex import podcast_guid
+from podcast.catalog.models import Catalog, EpisodeEntry
 from podcast.paths import STATE_PATH, audio_path
 from podcast.problems import CatalogError, PodcastError, Problems
-from podcast.yamlsource import YamlSource, YamlSyntaxError
+from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError
 
 STATE_VERSION = 1
 

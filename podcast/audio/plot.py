@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from podcast.normalize import LoudnessReport
+from podcast.audio.normalize import LoudnessReport
 
 
 def draw_plot(report: LoudnessReport, title: str) -> bytes:

@@ -12,7 +12,7 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
 
-from podcast.models import format_timestamp
+from podcast.catalog.models import format_timestamp
 
 PSC_NS = "http://podlove.org/simple-chapters"
 NAME = "psc"

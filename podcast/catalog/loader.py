@@ -22,9 +22,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from podcast.categories import category_problem
-from podcast.media import MediaError, check_artwork, probe_audio
-from podcast.models import (
+from podcast.catalog.categories import category_problem
+from podcast.catalog.media import MediaError, check_artwork, probe_audio
+from podcast.catalog.models import (
     UNION_TAGS,
     AudioInfo,
     Catalog,
@@ -39,8 +39,8 @@ from podcast.models import (
     format_timestamp,
 )
 from podcast.problems import Problems
-from podcast.transcript import TranscriptError, parse_transcript
-from podcast.yamlsource import YamlSource, YamlSyntaxError, format_loc
+from podcast.catalog.transcript import TranscriptError, parse_transcript
+from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError, format_loc
 
 SHOW_FILE = "show.yaml"
 SEASON_FILE = "season.yaml"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-from podcast.models import AudioSettings, EpisodeEntry
-from podcast.normalize import LoudnessReport, Source, Target, normalize
+from podcast.catalog.models import AudioSettings, EpisodeEntry
+from podcast.audio.normalize import LoudnessReport, Source, Target, normalize
 from podcast.problems import PodcastError
 from podcast.writer import file_sha256
 
@@ -122,7 +122,7 @@ def encode_episode(
             progress(entry.slug, phase, done, total)
 
     report = encode(source, out, episode_target(settings, channels), step)
-    from podcast.loudness_plot import draw_plot
+    from podcast.audio.plot import draw_plot
 
     plot.write_bytes(draw_plot(report, entry.meta.title))
     result = EncodedAudio(

@@ -1,7 +1,7 @@
 """Publishing to S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, Hetzner, Scaleway …).
 
 :class:`S3Target` implements :class:`podcast.publish.Target`; all ordering,
-hashing and locking is in :mod:`podcast.publish`.  Credentials, region and
+hashing and locking is in :mod:`podcast.publish.run`.  Credentials, region and
 endpoint come from boto3's own chain only (``AWS_ACCESS_KEY_ID`` …,
 ``AWS_PROFILE`` and ``~/.aws``, ``AWS_ENDPOINT_URL``), plus ``--endpoint-url``.
 Nothing here prints or logs them.
@@ -31,7 +31,7 @@ from s3transfer.subscribers import BaseSubscriber
 
 from podcast.paths import FEED_PATH, INDEX_PATH, LOCK_PATH, STATE_PATH
 from podcast.problems import PodcastError
-from podcast.publish import Progress, Upload
+from podcast.publish.run import Progress, Upload
 
 MB = 1024 * 1024
 TRANSFER = TransferConfig(

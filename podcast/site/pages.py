@@ -30,10 +30,10 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from podcast.catalog import slugify
-from podcast.feed import EpisodeMedia
+from podcast.catalog.loader import slugify
+from podcast.feed.rss import EpisodeMedia
 from podcast.labels import Labels
-from podcast.models import Catalog, EpisodeEntry, Person, Quote, SeasonEntry, format_timestamp
+from podcast.catalog.models import Catalog, EpisodeEntry, Person, Quote, SeasonEntry, format_timestamp
 from podcast.paths import (
     ASSETS,
     QUOTES_PAGE,
@@ -50,7 +50,7 @@ from podcast.paths import (
     season_page,
     transcript_path,
 )
-from podcast.transcript import Cue, parse_transcript
+from podcast.catalog.transcript import Cue, parse_transcript
 from podcast.writer import Writer
 
 OWNER = "site"

@@ -3,7 +3,7 @@
 A :class:`QuoteRef` is one quote together with the episode it comes from and
 its index in ``episode.yaml`` (which names its card and clip, see
 :mod:`podcast.paths`).  Card images, slide decks and clips are made from
-QuoteRefs in :mod:`podcast.cards` and :mod:`podcast.clips`.
+QuoteRefs in :mod:`podcast.cards.layout` and :mod:`podcast.quotes.clips`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from podcast.models import Catalog, EpisodeEntry, Person, Quote, format_timestamp
+from podcast.catalog.models import Catalog, EpisodeEntry, Person, Quote, format_timestamp
 from podcast.paths import card_path, clip_path, episode_page, episode_page_at
 
 

@@ -1,5 +1,5 @@
 """The feed stage: RSS 2.0 with iTunes tags, the Podcast Index namespace and Podlove
-Simple Chapters, built with feedgen and the extensions in :mod:`podcast.ext`."""
+Simple Chapters, built with feedgen and the extensions in :mod:`podcast.feed.ext`."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from podcast import __version__
-from podcast.categories import split_category
-from podcast.ext import itunes, podcastindex, psc
-from podcast.ext.podcastindex import PersonTag, Soundbite, Transcript
-from podcast.ext.psc import SimpleChapter
-from podcast.models import Catalog, EpisodeEntry, Person
+from podcast.catalog.categories import split_category
+from podcast.feed.ext import itunes, podcastindex, psc
+from podcast.feed.ext.podcastindex import PersonTag, Soundbite, Transcript
+from podcast.feed.ext.psc import SimpleChapter
+from podcast.catalog.models import Catalog, EpisodeEntry, Person
 from podcast.paths import episode_page
 
 SOUNDBITE_TITLE_MAX = 128
@@ -87,7 +87,7 @@ def render_feed(
     from the feed URL when not given); ``person_images`` maps a person's name to
     the URL of their picture.
     """
-    from podcast.site import environment  # the site imports EpisodeMedia from here
+    from podcast.site.pages import environment  # the site imports EpisodeMedia from here
 
     show = catalog.show
     meta = show.meta

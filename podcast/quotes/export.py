@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.audio import EncodedAudio, encode_all
-from podcast.cards import (
+from podcast.audio.encode import EncodedAudio, encode_all
+from podcast.cards.layout import (
     DEFAULT_SIZE,
     CardFrame,
     CardLayout,
@@ -26,10 +26,10 @@ from podcast.cards import (
     takeaways_layout,
     takeaways_title,
 )
-from podcast.clips import cached_clip
-from podcast.models import Catalog, EpisodeEntry
+from podcast.quotes.clips import cached_clip
+from podcast.catalog.models import Catalog, EpisodeEntry
 from podcast.paths import card_path, clip_path
-from podcast.quotes import QuoteRef, all_quotes, quote_time_url, quotes_markdown
+from podcast.quotes.selection import QuoteRef, all_quotes, quote_time_url, quotes_markdown
 from podcast.writer import Writer
 
 QUOTE_FORMATS = ("png", "svg", "pptx", "md", "mp3")
@@ -122,7 +122,7 @@ def takeaway_sets(
     catalog: Catalog, season: int | None = None, episode: str | None = None
 ) -> list[TakeawaySet]:
     """Each season's takeaways (and each episode's), filtered like ``podcast quotes``."""
-    from podcast.quotes import QuoteFilter
+    from podcast.quotes.selection import QuoteFilter
 
     wanted = QuoteFilter(season=season, episode=episode)
     sets = []

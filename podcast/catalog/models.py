@@ -3,7 +3,7 @@
 ``ShowFile``, ``SeasonFile`` and ``EpisodeFile`` are exactly what
 ``show.yaml``, ``season.yaml`` and ``episode.yaml`` may contain: unknown keys
 are rejected, and ``podcast schema`` exports their JSON Schema for editors.
-The loader (:mod:`podcast.catalog`) turns them into the resolved
+The loader (:mod:`podcast.catalog.loader`) turns them into the resolved
 :class:`Catalog` that every later stage consumes.
 """
 

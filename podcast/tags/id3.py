@@ -54,9 +54,9 @@ import mutagen.id3 as id3
 import pycountry
 from PIL import Image
 
-from podcast.audio import EncodedAudio
-from podcast.identity import EpisodeIdentity
-from podcast.models import Catalog, Chapter, EpisodeEntry, ShowEntry
+from podcast.audio.encode import EncodedAudio
+from podcast.build.identity import EpisodeIdentity
+from podcast.catalog.models import Catalog, Chapter, EpisodeEntry, ShowEntry
 from podcast.paths import episode_page
 from podcast.problems import PodcastError, Problems
 

@@ -13,12 +13,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from podcast.audio import AudioProgress, EncodedAudio, encode_all
-from podcast.catalog import load_catalog, slugify
-from podcast.export import build_cards
-from podcast.feed import EpisodeMedia, chapters_json, render_feed
-from podcast.identity import Identities, assign_identities, read_state
-from podcast.models import Catalog, EpisodeEntry
+from podcast.audio.encode import AudioProgress, EncodedAudio, encode_all
+from podcast.catalog.loader import load_catalog, slugify
+from podcast.quotes.export import build_cards
+from podcast.feed.rss import EpisodeMedia, chapters_json, render_feed
+from podcast.build.identity import Identities, assign_identities, read_state
+from podcast.catalog.models import Catalog, EpisodeEntry
 from podcast.paths import (
     FEED_PATH,
     STATE_PATH,
@@ -30,10 +30,10 @@ from podcast.paths import (
     transcript_path,
 )
 from podcast.problems import Problem, Problems
-from podcast.site import render_site
-from podcast.tags import tag_all
-from podcast.timeline import on_published_timeline
-from podcast.transcript import MIME_TYPES
+from podcast.site.pages import render_site
+from podcast.tags.id3 import tag_all
+from podcast.audio.timeline import on_published_timeline
+from podcast.catalog.transcript import MIME_TYPES
 from podcast.writer import Writer
 
 

@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-from podcast.models import CardStyle, EpisodeEntry, SeasonEntry, ShowEntry, format_timestamp
+from podcast.catalog.models import CardStyle, EpisodeEntry, SeasonEntry, ShowEntry, format_timestamp
 from podcast.problems import PodcastError
 
 RENDERER_VERSION = "3"  # bump when a change to the layout or drawing changes the images

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from podcast.media import probe_audio
-from podcast.models import Catalog, EpisodeEntry, format_timestamp
+from podcast.catalog.media import probe_audio
+from podcast.catalog.models import Catalog, EpisodeEntry, format_timestamp
 from podcast.writer import file_sha256
 
 _STAMP = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{2})([.,])(\d{3})")

@@ -13,7 +13,7 @@ import mutagen
 from PIL import Image, UnidentifiedImageError
 
 from podcast.ffmpeg import FfmpegError, probe
-from podcast.models import AudioInfo
+from podcast.catalog.models import AudioInfo
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".aif", ".aiff", ".mp3", ".m4a", ".ogg", ".opus"}
 IMAGE_FORMATS = {"JPEG", "PNG"}

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from mutagen.id3 import COMM, ID3, TALB, TIT2, TPE1, TRCK, TYER
 
-from podcast.audio import EncodedAudio
+from podcast.audio.encode import EncodedAudio
 from podcast.ffmpeg import probe, run_ffmpeg
-from podcast.models import AudioSettings, Catalog
-from podcast.quotes import QuoteRef, episode_label, first_words
+from podcast.catalog.models import AudioSettings, Catalog
+from podcast.quotes.selection import QuoteRef, episode_label, first_words
 
 CLIP_VERSION = "1"
 FADE = 0.15  # seconds of fade in and fade out (at most a quarter of the clip)

@@ -1,7 +1,7 @@
 """Linear loudness normalization with a true-peak limit, in one encode pass.
 
 1. **Measure** the master (BS.1770 integrated loudness, LRA, true peak) by streaming
-   decoded PCM through :mod:`podcast.loudness` — much cheaper than ffmpeg's ebur128;
+   decoded PCM through :mod:`podcast.audio.loudness` — much cheaper than ffmpeg's ebur128;
    a long PCM/FLAC master in two halves on two cores.
 2. **Decide** one gain.  If the master at that gain stays under the true-peak ceiling
    the encode is purely linear.  If not, the target cannot be reached linearly, and the
@@ -33,7 +33,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line, probe
-from podcast.loudness import (
+from podcast.audio.loudness import (
     Loudness,
     integrated,
     layout,
