@@ -22,10 +22,10 @@ from pathlib import Path
 from PIL import Image
 
 from podcast.audio.encode import EncodedAudio
+from podcast.build.identity import assign_identities, read_state
 from podcast.catalog.loader import load_catalog
 from podcast.feed.rss import chapters_json, render_feed
 from podcast.ffmpeg import run_ffmpeg
-from podcast.build.identity import assign_identities, read_state
 from podcast.paths import chapters_path
 from podcast.site.pages import render_site
 from podcast.writer import Writer, file_sha256

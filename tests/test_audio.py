@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 import podcast.ffmpeg
-from podcast.cli import cli
-from podcast.build.pipeline import BuildOptions, build
-from podcast.ffmpeg import ffmpeg_exe, run_ffmpeg
 from podcast.audio.normalize import AudioError, Source, Target, normalize
+from podcast.build.pipeline import BuildOptions, build
+from podcast.cli import cli
+from podcast.ffmpeg import ffmpeg_exe, run_ffmpeg
 
 from .test_build import NOW
 

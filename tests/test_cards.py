@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from pptx import Presentation
 
-from podcast.cards.layout import (
+from podcast.cards import (
     SIZES,
     CardFrame,
     TextBlock,

@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from podcast.cli import cli
 from podcast.catalog.loader import load_catalog, slugify
+from podcast.cli import cli
 from podcast.problems import CatalogError
 
 from .conftest import edit, make_tone

@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from podcast.cli import cli
 from podcast.audio.encode import encode_episode
 from podcast.catalog.loader import load_catalog
-from podcast.quotes.clips import cached_clip
+from podcast.cli import cli
 from podcast.ffmpeg import probe, run_ffmpeg
+from podcast.quotes.clips import cached_clip
 from podcast.quotes.selection import all_quotes
 from tests.conftest import edit
 

@@ -9,8 +9,8 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from podcast.cli import cli
 from podcast.build.pipeline import BuildOptions, build
+from podcast.cli import cli
 from podcast.feed.ext.podcastindex import podcast_guid
 from podcast.paths import STATE_PATH
 from podcast.problems import CatalogError, PodcastError

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from podcast.ffmpeg import run_ffmpeg
 from podcast.audio.loudness import measure, measure_command, measure_split
+from podcast.ffmpeg import run_ffmpeg
 
 from .test_audio import ebur128, speechlike
 

@@ -12,8 +12,8 @@ from markdown_it import MarkdownIt
 from PIL import Image
 from pptx import Presentation
 
-from podcast.cli import cli
 from podcast.catalog.loader import load_catalog
+from podcast.cli import cli
 from podcast.paths import episode_page_at
 from podcast.quotes.selection import QuoteFilter, first_words, quotes_markdown, select_quotes
 from tests.conftest import edit

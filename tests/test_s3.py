@@ -22,8 +22,8 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from click.testing import CliRunner
 
-from podcast.cli import cli
 from podcast.build.pipeline import BuildOptions, build
+from podcast.cli import cli
 from podcast.paths import INDEX_PATH, LOCK_PATH
 from podcast.problems import PodcastError
 from podcast.publish.run import LocalTarget, feed_enclosures, publish, upload_rank

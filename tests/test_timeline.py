@@ -6,9 +6,9 @@ import datetime as dt
 
 from lxml import etree
 
+from podcast.audio.timeline import shift_transcript
 from podcast.build.pipeline import BuildOptions, build
 from podcast.ffmpeg import probe
-from podcast.audio.timeline import shift_transcript
 
 from .conftest import edit, make_tone
 

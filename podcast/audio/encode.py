@@ -17,8 +17,8 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-from podcast.catalog.models import AudioSettings, EpisodeEntry
 from podcast.audio.normalize import LoudnessReport, Source, Target, normalize
+from podcast.catalog.models import AudioSettings, EpisodeEntry
 from podcast.problems import PodcastError
 from podcast.writer import file_sha256
 

@@ -32,7 +32,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line, probe
 from podcast.audio.loudness import (
     Loudness,
     integrated,
@@ -42,6 +41,7 @@ from podcast.audio.loudness import (
     measure_split,
     short_term,
 )
+from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line, probe
 from podcast.problems import PodcastError
 
 MP3_LOSS = 0.45  # LU that MP3 encoding takes from integrated loudness (measured, 64–192 kbps)

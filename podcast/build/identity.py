@@ -39,11 +39,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from podcast.audio.encode import EncodedAudio
 from podcast.catalog.loader import EPISODE_FILE, SHOW_FILE
-from podcast.feed.ext.podcastindex import podcast_guid
 from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError
+from podcast.feed.ext.podcastindex import podcast_guid
 from podcast.paths import STATE_PATH, audio_path
 from podcast.problems import CatalogError, PodcastError, Problems
-from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError
 
 STATE_VERSION = 1
 

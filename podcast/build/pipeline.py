@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcast.audio.encode import AudioProgress, EncodedAudio, encode_all
-from podcast.catalog.loader import load_catalog, slugify
-from podcast.quotes.export import build_cards
-from podcast.feed.rss import EpisodeMedia, chapters_json, render_feed
+from podcast.audio.timeline import on_published_timeline
 from podcast.build.identity import Identities, assign_identities, read_state
+from podcast.catalog.loader import load_catalog, slugify
 from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.catalog.transcript import MIME_TYPES
+from podcast.feed.rss import EpisodeMedia, chapters_json, render_feed
 from podcast.paths import (
     FEED_PATH,
     STATE_PATH,
@@ -30,10 +31,9 @@ from podcast.paths import (
     transcript_path,
 )
 from podcast.problems import Problem, Problems
+from podcast.quotes.export import build_cards
 from podcast.site.pages import render_site
 from podcast.tags.id3 import tag_all
-from podcast.audio.timeline import on_published_timeline
-from podcast.catalog.transcript import MIME_TYPES
 from podcast.writer import Writer
 
 

@@ -38,9 +38,9 @@ from podcast.catalog.models import (
     ShowFile,
     format_timestamp,
 )
-from podcast.problems import Problems
 from podcast.catalog.transcript import TranscriptError, parse_transcript
 from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError, format_loc
+from podcast.problems import Problems
 
 SHOW_FILE = "show.yaml"
 SEASON_FILE = "season.yaml"

@@ -12,8 +12,8 @@ from pathlib import Path
 import mutagen
 from PIL import Image, UnidentifiedImageError
 
-from podcast.ffmpeg import FfmpegError, probe
 from podcast.catalog.models import AudioInfo
+from podcast.ffmpeg import FfmpegError, probe
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".aif", ".aiff", ".mp3", ".m4a", ".ogg", ".opus"}
 IMAGE_FORMATS = {"JPEG", "PNG"}

@@ -334,9 +334,9 @@ def _quote_filters(function):
 
 
 def _select_quotes(catalog: Path, **filters):
+    from podcast.audio.timeline import on_published_timeline
     from podcast.build.pipeline import BuildOptions, validate
     from podcast.quotes.selection import QuoteFilter, select_quotes
-    from podcast.audio.timeline import on_published_timeline
 
     loaded, problems = validate(BuildOptions(catalog=catalog))
     _print_problems(problems.warnings)
@@ -398,7 +398,7 @@ FORMAT_HELP = (
 
 
 def _export_options(formats: tuple[str, ...], help_text: str):
-    from podcast.cards.layout import DEFAULT_SIZE, SIZES
+    from podcast.cards import DEFAULT_SIZE, SIZES
 
     def decorate(function):
         function = click.option(
@@ -550,9 +550,9 @@ def normalize(
     Linear gain (the loudness range is kept); a true-peak-safe limiter only when the
     target cannot be reached otherwise, which the report then says.  Mono stays mono.
     """  # fmt: skip
-    from podcast.ffmpeg import probe
     from podcast.audio.normalize import Source, Target, check_source
     from podcast.audio.normalize import normalize as run_normalize
+    from podcast.ffmpeg import probe
     from podcast.progress import audio_progress, progress_wanted
 
     check_source(Source(master))  # names the file if it is missing, empty or unreadable

@@ -12,10 +12,10 @@ from feedgen.feed import FeedGenerator
 
 from podcast import __version__
 from podcast.catalog.categories import split_category
+from podcast.catalog.models import Catalog, EpisodeEntry, Person
 from podcast.feed.ext import itunes, podcastindex, psc
 from podcast.feed.ext.podcastindex import PersonTag, Soundbite, Transcript
 from podcast.feed.ext.psc import SimpleChapter
-from podcast.catalog.models import Catalog, EpisodeEntry, Person
 from podcast.paths import episode_page
 
 SOUNDBITE_TITLE_MAX = 128

@@ -16,8 +16,8 @@ from pathlib import Path
 from mutagen.id3 import COMM, ID3, TALB, TIT2, TPE1, TRCK, TYER
 
 from podcast.audio.encode import EncodedAudio
-from podcast.ffmpeg import probe, run_ffmpeg
 from podcast.catalog.models import AudioSettings, Catalog
+from podcast.ffmpeg import probe, run_ffmpeg
 from podcast.quotes.selection import QuoteRef, episode_label, first_words
 
 CLIP_VERSION = "1"

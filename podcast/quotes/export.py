@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.audio.encode import EncodedAudio, encode_all
-from podcast.cards.layout import (
+from podcast.cards import (
     DEFAULT_SIZE,
     CardFrame,
     CardLayout,
@@ -26,9 +26,9 @@ from podcast.cards.layout import (
     takeaways_layout,
     takeaways_title,
 )
-from podcast.quotes.clips import cached_clip
 from podcast.catalog.models import Catalog, EpisodeEntry
 from podcast.paths import card_path, clip_path
+from podcast.quotes.clips import cached_clip
 from podcast.quotes.selection import QuoteRef, all_quotes, quote_time_url, quotes_markdown
 from podcast.writer import Writer
 

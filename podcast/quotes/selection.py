@@ -3,7 +3,7 @@
 A :class:`QuoteRef` is one quote together with the episode it comes from and
 its index in ``episode.yaml`` (which names its card and clip, see
 :mod:`podcast.paths`).  Card images, slide decks and clips are made from
-QuoteRefs in :mod:`podcast.cards.layout` and :mod:`podcast.quotes.clips`.
+QuoteRefs in :mod:`podcast.cards` and :mod:`podcast.quotes.clips`.
 """
 
 from __future__ import annotations

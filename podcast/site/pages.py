@@ -31,9 +31,17 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from podcast.catalog.loader import slugify
+from podcast.catalog.models import (
+    Catalog,
+    EpisodeEntry,
+    Person,
+    Quote,
+    SeasonEntry,
+    format_timestamp,
+)
+from podcast.catalog.transcript import Cue, parse_transcript
 from podcast.feed.rss import EpisodeMedia
 from podcast.labels import Labels
-from podcast.catalog.models import Catalog, EpisodeEntry, Person, Quote, SeasonEntry, format_timestamp
 from podcast.paths import (
     ASSETS,
     QUOTES_PAGE,
@@ -50,7 +58,6 @@ from podcast.paths import (
     season_page,
     transcript_path,
 )
-from podcast.catalog.transcript import Cue, parse_transcript
 from podcast.writer import Writer
 
 OWNER = "site"
