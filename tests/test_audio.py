@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import podcast.ffmpeg
-from podcast.audio.normalize import AudioError, Source, Target, normalize
+from podcast.audio.normalize import AudioError, LoudnessTarget, Source, normalize
 from podcast.build.pipeline import BuildOptions, build
 from podcast.cli import cli
 from podcast.ffmpeg import ffmpeg_exe, run_ffmpeg
@@ -80,7 +80,7 @@ def check(mp3: Path, target: float) -> dict[str, float]:
 
 def test_quiet_stereo_reaches_target_linearly(tmp_path):
     master = speechlike(tmp_path / "quiet.wav", seconds=12, volume_db=-22)
-    report = normalize(Source(master), tmp_path / "out.mp3", Target())
+    report = normalize(Source(master), tmp_path / "out.mp3", LoudnessTarget())
     measured = check(tmp_path / "out.mp3", -16.0)
     assert report.mode == "linear" and report.passes == 1
     assert abs(report.output.integrated - measured["I"]) <= 0.2
@@ -89,14 +89,16 @@ def test_quiet_stereo_reaches_target_linearly(tmp_path):
 
 def test_mono_master_gives_mono_mp3_at_mono_target(tmp_path):
     master = speechlike(tmp_path / "mono.wav", seconds=12, volume_db=-25, channels=1, rate=48000)
-    normalize(Source(master), tmp_path / "out.mp3", Target(loudness=-19, channels=1, bitrate=64))
+    normalize(
+        Source(master), tmp_path / "out.mp3", LoudnessTarget(loudness=-19, channels=1, bitrate=64)
+    )
     check(tmp_path / "out.mp3", -19.0)
     assert podcast.ffmpeg.probe(tmp_path / "out.mp3").channels == 1
 
 
 def test_hot_input_is_limited_and_says_so(tmp_path):
     master = speechlike(tmp_path / "hot.wav", seconds=12, volume_db=-30, hot=True)
-    report = normalize(Source(master), tmp_path / "out.mp3", Target())
+    report = normalize(Source(master), tmp_path / "out.mp3", LoudnessTarget())
     check(tmp_path / "out.mp3", -16.0)
     assert report.mode == "limited" and report.limited_by > 0
     assert any("not reachable linearly" in note for note in report.notes)
@@ -106,13 +108,13 @@ def test_predicted_output_loudness_matches_the_mp3(tmp_path):
     # the report's output I/LRA are predicted (gain, limiter model, MP3 loss); the full check
     # measures them on the MP3: both agree with ffmpeg's ebur128 on the final file
     master = speechlike(tmp_path / "hot.wav", seconds=20, volume_db=-26, hot=True)
-    fast = normalize(Source(master), tmp_path / "fast.mp3", Target())
+    fast = normalize(Source(master), tmp_path / "fast.mp3", LoudnessTarget())
     measured = check(tmp_path / "fast.mp3", -16.0)
     assert fast.mode == "limited" and fast.output_loudness == "predicted"
     assert abs(fast.output.integrated - measured["I"]) <= 0.3
     assert abs(fast.output.lra - measured["LRA"]) <= 0.5
     assert abs(fast.output.true_peak - measured["TP"]) <= 0.2  # measured on the MP3, always
-    full = normalize(Source(master), tmp_path / "full.mp3", Target(), full_check=True)
+    full = normalize(Source(master), tmp_path / "full.mp3", LoudnessTarget(), full_check=True)
     assert full.output_loudness == "measured"
     assert abs(full.output.integrated - fast.output.integrated) <= 0.3
 
@@ -122,7 +124,7 @@ def test_too_hot_mp3_is_caught_and_encoded_again(tmp_path, monkeypatch):
     # over -1 dBTP: the true-peak check on the MP3 must catch it and encode again, lower
     monkeypatch.setattr("podcast.audio.normalize.PEAK_MARGIN", -0.5)
     master = speechlike(tmp_path / "hot.wav", seconds=12, volume_db=-26, hot=True)
-    report = normalize(Source(master), tmp_path / "out.mp3", Target())
+    report = normalize(Source(master), tmp_path / "out.mp3", LoudnessTarget())
     assert report.passes >= 2
     assert any(note.startswith("pass 1:") for note in report.notes)
     check(tmp_path / "out.mp3", -16.0)
@@ -130,14 +132,14 @@ def test_too_hot_mp3_is_caught_and_encoded_again(tmp_path, monkeypatch):
 
 def test_hot_input_lowered_when_the_show_says_so(tmp_path):
     master = speechlike(tmp_path / "hot.wav", seconds=12, volume_db=-30, hot=True)
-    report = normalize(Source(master), tmp_path / "o.mp3", Target(when_too_loud="lower"))
+    report = normalize(Source(master), tmp_path / "o.mp3", LoudnessTarget(when_too_loud="lower"))
     measured = ebur128(tmp_path / "o.mp3")
     assert report.mode == "lowered" and measured["I"] < -16.5 and measured["TP"] <= -1.0
 
 
 def test_loudness_range_is_kept(tmp_path):
     master = speechlike(tmp_path / "dyn.wav", seconds=30, volume_db=-20, dynamics=True)
-    normalize(Source(master), tmp_path / "out.mp3", Target())
+    normalize(Source(master), tmp_path / "out.mp3", LoudnessTarget())
     before, after = ebur128(master), check(tmp_path / "out.mp3", -16.0)
     assert before["LRA"] > 5
     assert abs(after["LRA"] - before["LRA"]) <= 1.0
@@ -154,7 +156,7 @@ def test_bad_audio_names_the_file(tmp_path, kind):
     else:
         master.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunkjunk" * 10)
     with pytest.raises(AudioError, match=re.escape(str(master))) as error:
-        normalize(Source(master), tmp_path / "out.mp3", Target())
+        normalize(Source(master), tmp_path / "out.mp3", LoudnessTarget())
     expected = {"silence": "only silence", "empty": "empty", "corrupt": "not readable"}[kind]
     assert expected in str(error.value)
     assert not (tmp_path / "out.mp3").exists()

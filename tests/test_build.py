@@ -12,7 +12,8 @@ import pytest
 from podcast.build.pipeline import BuildOptions, build
 from podcast.ffmpeg import probe
 from podcast.problems import CatalogError
-from podcast.publish.run import LocalTarget, publish
+from podcast.publish import publish
+from podcast.publish.local import LocalDestination
 
 from .conftest import edit
 
@@ -111,7 +112,7 @@ def test_build_with_errors_writes_nothing(catalog_dir, tmp_path):
 
 def test_local_publish_copies_only_changes_and_feed_last(built, tmp_path):
     options, _ = built
-    target = LocalTarget(tmp_path / "public")
+    target = LocalDestination(tmp_path / "public")
     first = publish(options.output, target)
     assert first.changes[-1].relpath == "feed.xml"
     assert {c.relpath for c in first.changes} == {

@@ -11,8 +11,9 @@ import podcastparser
 import pytest
 
 from podcast.build.pipeline import BuildOptions, build
-from podcast.publish.run import LocalTarget, publish
-from podcast.publish.s3 import S3Target
+from podcast.publish import publish
+from podcast.publish.local import LocalDestination
+from podcast.publish.s3 import S3Destination
 
 from .conftest import REPO
 from .s3server import s3, s3_server  # noqa: F401 (fixtures)
@@ -27,7 +28,7 @@ def published(tmp_path_factory):
         catalog=REPO / "episodes", output=root / "feed", cache=root / "cache", now=NOW
     )
     result = build(options)
-    publish(options.output, LocalTarget(root / "public"))
+    publish(options.output, LocalDestination(root / "public"))
     return root / "public", result
 
 
@@ -86,7 +87,7 @@ def test_demo_published_to_s3_is_read_by_podcast_apps_over_http(published, s3): 
     proxy, client, bucket = s3
     public, result = published
     build_dir = public.parent / "feed"
-    first = publish(build_dir, S3Target.from_url(f"s3://{bucket}/kommunen"))
+    first = publish(build_dir, S3Destination.from_url(f"s3://{bucket}/kommunen"))
     assert first.uploads == len([p for p in build_dir.rglob("*") if p.is_file()])
     url = client.generate_presigned_url(
         "get_object", Params={"Bucket": bucket, "Key": "kommunen/feed.xml"}
@@ -103,5 +104,5 @@ def test_demo_published_to_s3_is_read_by_podcast_apps_over_http(published, s3): 
         assert head["ContentLength"] == enclosure["file_size"]
         assert head["ContentType"] == "audio/mpeg"
     proxy.reset()
-    again = publish(build_dir, S3Target.from_url(f"s3://{bucket}/kommunen"))
+    again = publish(build_dir, S3Destination.from_url(f"s3://{bucket}/kommunen"))
     assert again.changes == () and proxy.put_bytes() == 0

@@ -14,7 +14,8 @@ from podcast.cli import cli
 from podcast.feed.ext.podcastindex import podcast_guid
 from podcast.paths import STATE_PATH
 from podcast.problems import CatalogError, PodcastError
-from podcast.publish.run import LocalTarget, publish
+from podcast.publish import publish
+from podcast.publish.local import LocalDestination
 
 from .conftest import edit, make_tone
 
@@ -28,7 +29,7 @@ class Show:
     def __init__(self, catalog, tmp_path):
         self.catalog = catalog
         self.tmp = tmp_path
-        self.target = LocalTarget(tmp_path / "public")
+        self.target = LocalDestination(tmp_path / "public")
 
     def build(self):
         options = BuildOptions(

@@ -26,8 +26,10 @@ from podcast.build.pipeline import BuildOptions, build
 from podcast.cli import cli
 from podcast.paths import INDEX_PATH, LOCK_PATH
 from podcast.problems import PodcastError
-from podcast.publish.run import LocalTarget, feed_enclosures, publish, upload_rank
-from podcast.publish.s3 import S3Target, cache_control, content_type
+from podcast.publish import publish
+from podcast.publish.local import LocalDestination
+from podcast.publish.plan import feed_enclosures, upload_rank
+from podcast.publish.s3 import S3Destination, cache_control, content_type
 from podcast.writer import file_sha256
 
 from .conftest import EPISODE_YAML, SEASON_YAML, SHOW_YAML, edit
@@ -107,8 +109,8 @@ def assert_feed_complete(client, bucket: str, prefix: str = "") -> dict[str, int
     return enclosures
 
 
-def target(bucket: str, prefix: str = "", **kwargs) -> S3Target:
-    return S3Target.from_url(f"s3://{bucket}/{prefix}", **kwargs)
+def target(bucket: str, prefix: str = "", **kwargs) -> S3Destination:
+    return S3Destination.from_url(f"s3://{bucket}/{prefix}", **kwargs)
 
 
 def test_first_publish_uploads_everything_feed_last_then_nothing(s3, show):
@@ -391,7 +393,7 @@ def test_missing_bucket_and_credentials_are_clear_errors(s3, show, monkeypatch):
 def test_local_target_shares_index_lock_and_enclosure_check(show, tmp_path):
     _, output = show
     public = tmp_path / "public"
-    local = LocalTarget(public)
+    local = LocalDestination(public)
     publish(output, local)
     index = json.loads((public / INDEX_PATH).read_text())["files"]
     assert set(index) == set(built_files(output)) - {"feed.xml"}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-from podcast.audio.normalize import LoudnessReport, Source, Target, normalize
+from podcast.audio.normalize import LoudnessReport, LoudnessTarget, Source, normalize
 from podcast.catalog.models import AudioSettings, EpisodeEntry
 from podcast.problems import PodcastError
 from podcast.writer import file_sha256
@@ -63,9 +63,9 @@ def episode_source(entry: EpisodeEntry, settings: AudioSettings, root: Path | No
     )
 
 
-def episode_target(settings: AudioSettings, channels: int) -> Target:
+def episode_target(settings: AudioSettings, channels: int) -> LoudnessTarget:
     mono = channels == 1
-    return Target(
+    return LoudnessTarget(
         loudness=settings.loudness_mono if mono else settings.loudness,
         true_peak=settings.true_peak,
         bitrate=settings.bitrate_mono if mono else settings.bitrate_stereo,
@@ -75,7 +75,7 @@ def episode_target(settings: AudioSettings, channels: int) -> Target:
 
 
 def encode(
-    source: Source, out: Path, target: Target, progress: Progress | None = None
+    source: Source, out: Path, target: LoudnessTarget, progress: Progress | None = None
 ) -> LoudnessReport:
     """Normalize and encode ``source`` to ``out``: the stage's only audio work."""
     return normalize(source, out, target, progress)

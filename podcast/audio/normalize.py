@@ -60,7 +60,7 @@ class AudioError(PodcastError):
 
 
 @dataclass(frozen=True)
-class Target:
+class LoudnessTarget:
     """What the output should be."""
 
     loudness: float = -16.0
@@ -241,7 +241,7 @@ def _tee_escape(path: Path) -> str:
 def _encode_and_measure(
     source: Source,
     out: Path,
-    target: Target,
+    target: LoudnessTarget,
     chain: str,
     rate: int,
     progress: Progress | None,
@@ -289,11 +289,13 @@ def _encode_and_measure(
     return result
 
 
-def peak_margin(target: Target) -> float:
+def peak_margin(target: LoudnessTarget) -> float:
     return LOW_BITRATE_MARGIN if target.bitrate <= 96 else PEAK_MARGIN
 
 
-def plan_gain(measured: Loudness, target: Target) -> tuple[float, float | None, str, list[str]]:
+def plan_gain(
+    measured: Loudness, target: LoudnessTarget
+) -> tuple[float, float | None, str, list[str]]:
     """The gain (dB), the limiter's limit (dBFS, None for none), the mode, and notes."""
     goal = target.loudness + MP3_LOSS
     gain = goal - measured.integrated
@@ -339,7 +341,7 @@ def _gain_for(measured: Loudness, goal: float, gain: float, limit: float) -> flo
 def normalize(
     source: Source,
     out: Path,
-    target: Target,
+    target: LoudnessTarget,
     progress: Callable[[str, float, float], None] | None = None,
     full_check: bool = False,
 ) -> LoudnessReport:

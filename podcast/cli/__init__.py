@@ -14,7 +14,7 @@ from podcast import __version__
 from podcast.problems import CatalogError, PodcastError, Problem, Severity
 
 if TYPE_CHECKING:
-    from podcast.publish.run import Target
+    from podcast.publish import Destination
 
 CATALOG_OPTION = click.option(
     "--catalog",
@@ -164,14 +164,14 @@ def _run_build(
     jobs: int | None,
     spec: str,
     quiet: bool,
-    target: Target | None = None,
+    target: Destination | None = None,
 ):
     from podcast.build.pipeline import BuildOptions, build
     from podcast.paths import STATE_PATH
     from podcast.progress import audio_progress, progress_wanted
-    from podcast.publish.run import open_target
+    from podcast.publish import open_destination
 
-    target = target or open_target(spec)
+    target = target or open_destination(spec)
     with audio_progress(progress_wanted(quiet)) as progress:
         options = BuildOptions(
             catalog=catalog,
@@ -270,10 +270,10 @@ def publish_command(
     ~/.aws); the endpoint from --endpoint-url or AWS_ENDPOINT_URL.
     """
     from podcast.progress import progress_wanted, upload_progress
-    from podcast.publish.run import open_target, publish
+    from podcast.publish import open_destination, publish
 
     spec = _target_spec(catalog, target)
-    destination = open_target(spec, endpoint_url=endpoint_url, acl=acl)
+    destination = open_destination(spec, endpoint_url=endpoint_url, acl=acl)
     _run_build(catalog, build_dir, strict, jobs, spec, quiet, destination)
     with upload_progress(progress_wanted(quiet)) as progress:
         report = publish(
@@ -550,7 +550,7 @@ def normalize(
     Linear gain (the loudness range is kept); a true-peak-safe limiter only when the
     target cannot be reached otherwise, which the report then says.  Mono stays mono.
     """  # fmt: skip
-    from podcast.audio.normalize import Source, Target, check_source
+    from podcast.audio.normalize import LoudnessTarget, Source, check_source
     from podcast.audio.normalize import normalize as run_normalize
     from podcast.ffmpeg import probe
     from podcast.progress import audio_progress, progress_wanted
@@ -558,7 +558,7 @@ def normalize(
     check_source(Source(master))  # names the file if it is missing, empty or unreadable
     channels = 1 if probe(master).channels == 1 else 2
     mono = channels == 1
-    goal = Target(
+    goal = LoudnessTarget(
         loudness=target if target is not None else (-19.0 if mono else -16.0),
         true_peak=true_peak,
         bitrate=bitrate or (64 if mono else 128),

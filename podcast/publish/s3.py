@@ -1,6 +1,6 @@
 """Publishing to S3-compatible object storage (AWS S3, MinIO, Cloudflare R2, Hetzner, Scaleway …).
 
-:class:`S3Target` implements :class:`podcast.publish.Target`; all ordering,
+:class:`S3Destination` implements :class:`podcast.publish.Destination`; all ordering,
 hashing and locking is in :mod:`podcast.publish.run`.  Credentials, region and
 endpoint come from boto3's own chain only (``AWS_ACCESS_KEY_ID`` …,
 ``AWS_PROFILE`` and ``~/.aws``, ``AWS_ENDPOINT_URL``), plus ``--endpoint-url``.
@@ -31,7 +31,7 @@ from s3transfer.subscribers import BaseSubscriber
 
 from podcast.paths import FEED_PATH, INDEX_PATH, LOCK_PATH, STATE_PATH
 from podcast.problems import PodcastError
-from podcast.publish.run import Progress, Upload
+from podcast.publish.destination import Upload, UploadProgress
 
 MB = 1024 * 1024
 TRANSFER = TransferConfig(
@@ -103,7 +103,7 @@ def parse_url(url: str) -> tuple[str, str]:
 
 
 class _Subscriber(BaseSubscriber):
-    def __init__(self, progress: Progress, relpath: str):
+    def __init__(self, progress: UploadProgress, relpath: str):
         self.progress = progress
         self.relpath = relpath
 
@@ -114,7 +114,7 @@ class _Subscriber(BaseSubscriber):
         self.progress.file_done(self.relpath)
 
 
-class S3Target:
+class S3Destination:
     def __init__(self, bucket: str, prefix: str, client, acl: str | None = None):
         self.bucket = bucket
         self.prefix = prefix
@@ -244,7 +244,7 @@ class S3Target:
                 raise
         return True
 
-    def upload(self, uploads: Sequence[Upload], progress: Progress) -> None:
+    def upload(self, uploads: Sequence[Upload], progress: UploadProgress) -> None:
         with self.errors(), create_transfer_manager(self.client, self.transfer) as manager:
             futures = [
                 manager.upload(
