@@ -10,13 +10,12 @@ import feedparser
 import podcastparser
 import pytest
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.publish import publish
 from podcast.publish.local import LocalDestination
 from podcast.publish.s3 import S3Destination
-
-from .conftest import REPO
-from .s3server import s3, s3_server  # noqa: F401 (fixtures)
+from tests.conftest import REPO
+from tests.s3server import s3, s3_server  # noqa: F401 (fixtures)
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 

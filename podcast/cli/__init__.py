@@ -166,7 +166,7 @@ def _run_build(
     quiet: bool,
     target: Destination | None = None,
 ):
-    from podcast.build.pipeline import BuildOptions, build
+    from podcast.build import BuildOptions, build
     from podcast.paths import STATE_PATH
     from podcast.progress import audio_progress, progress_wanted
     from podcast.publish import open_destination
@@ -335,7 +335,7 @@ def _quote_filters(function):
 
 def _select_quotes(catalog: Path, **filters):
     from podcast.audio.timeline import on_published_timeline
-    from podcast.build.pipeline import BuildOptions, validate
+    from podcast.build import BuildOptions, validate
     from podcast.quotes.selection import QuoteFilter, select_quotes
 
     loaded, problems = validate(BuildOptions(catalog=catalog))
@@ -479,7 +479,7 @@ def takeaways_export(
     catalog: Path, season: int | None, episode: str | None, fmt: str, out: Path, size: str
 ) -> None:
     """Write each season's (and each episode's) key take-aways as one slide."""
-    from podcast.build.pipeline import BuildOptions, validate
+    from podcast.build import BuildOptions, validate
     from podcast.quotes.export import export_takeaways, takeaway_sets
 
     loaded, problems = validate(BuildOptions(catalog=catalog))

@@ -12,8 +12,7 @@ from PIL import Image
 from podcast.catalog.loader import load_catalog, slugify
 from podcast.cli import cli
 from podcast.problems import CatalogError
-
-from .conftest import edit, make_tone
+from tests.conftest import edit, make_tone
 
 EP14 = "episodes/staffel-2/folge-14-positiv/episode.yaml"
 

@@ -16,11 +16,10 @@ import feedparser
 import pytest
 from PIL import Image
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.ffmpeg import run_ffmpeg
 from podcast.tags.id3 import Id3, TagError, iso639_2, text_encoding, uri
-
-from .conftest import edit
+from tests.conftest import edit
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 TITLE = "Positiv irritierend – die Jugendhilfeplanung in Halle (Saale)!"

@@ -7,10 +7,9 @@ import datetime as dt
 from lxml import etree
 
 from podcast.audio.timeline import shift_transcript
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.ffmpeg import probe
-
-from .conftest import edit, make_tone
+from tests.conftest import edit, make_tone
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 PSC = "http://podlove.org/simple-chapters"

@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.catalog.loader import load_catalog
 from podcast.serve import make_server
-
-from .conftest import EPISODE_YAML, REPO, SEASON_YAML, SHOW_YAML, edit
+from tests.conftest import EPISODE_YAML, REPO, SEASON_YAML, SHOW_YAML, edit
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [

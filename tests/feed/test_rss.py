@@ -12,13 +12,12 @@ import podcastparser
 import pytest
 from lxml import etree
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.feed.ext.podcastindex import PODCAST_NS, podcast_guid
 from podcast.feed.ext.psc import PSC_NS
 from podcast.feed.rss import cut_at_word
 from podcast.problems import CatalogError
-
-from .conftest import edit
+from tests.conftest import edit
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 NS = {

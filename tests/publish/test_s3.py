@@ -22,7 +22,7 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from click.testing import CliRunner
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.cli import cli
 from podcast.paths import INDEX_PATH, LOCK_PATH
 from podcast.problems import PodcastError
@@ -31,9 +31,8 @@ from podcast.publish.local import LocalDestination
 from podcast.publish.plan import feed_enclosures, upload_rank
 from podcast.publish.s3 import S3Destination, cache_control, content_type
 from podcast.writer import file_sha256
-
-from .conftest import EPISODE_YAML, SEASON_YAML, SHOW_YAML, edit
-from .s3server import ENV, s3, s3_server  # noqa: F401 (fixtures)
+from tests.conftest import EPISODE_YAML, SEASON_YAML, SHOW_YAML, edit
+from tests.s3server import ENV, s3, s3_server  # noqa: F401 (fixtures)
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 BASE = "https://cdn.example.org/show/"

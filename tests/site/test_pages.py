@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.labels import Labels
 from podcast.paths import card_path, chapters_path, transcript_path
 from podcast.site.pages import css_color, initials, json_ld, render_markdown, render_site

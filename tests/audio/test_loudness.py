@@ -8,8 +8,7 @@ import pytest
 
 from podcast.audio.loudness import measure, measure_command, measure_split
 from podcast.ffmpeg import run_ffmpeg
-
-from .test_audio import ebur128, speechlike
+from tests.audio.test_normalize import ebur128, speechlike
 
 
 def sine(path, *, channels: int, db: float, rate: int = 48000, seconds: int = 10):

@@ -9,13 +9,12 @@ import feedparser
 import podcastparser
 import pytest
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.ffmpeg import probe
 from podcast.problems import CatalogError
 from podcast.publish import publish
 from podcast.publish.local import LocalDestination
-
-from .conftest import edit
+from tests.conftest import edit
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 

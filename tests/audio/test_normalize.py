@@ -11,11 +11,10 @@ from click.testing import CliRunner
 
 import podcast.ffmpeg
 from podcast.audio.normalize import AudioError, LoudnessTarget, Source, normalize
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.cli import cli
 from podcast.ffmpeg import ffmpeg_exe, run_ffmpeg
-
-from .test_build import NOW
+from tests.build.test_pipeline import NOW
 
 EBUR128 = ["-af", "ebur128=peak=true:framelog=verbose", "-f", "null", "-"]
 

@@ -9,15 +9,14 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.cli import cli
 from podcast.feed.ext.podcastindex import podcast_guid
 from podcast.paths import STATE_PATH
 from podcast.problems import CatalogError, PodcastError
 from podcast.publish import publish
 from podcast.publish.local import LocalDestination
-
-from .conftest import edit, make_tone
+from tests.conftest import edit, make_tone
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 EP14 = "staffel-2/folge-14-positiv"

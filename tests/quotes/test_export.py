@@ -7,7 +7,7 @@ import io
 
 from PIL import Image
 
-from podcast.build.pipeline import BuildOptions, build
+from podcast.build import BuildOptions, build
 from podcast.ffmpeg import probe
 from tests.conftest import edit
 

@@ -1,0 +1,99 @@
+"""Media placed into the build: audio, transcripts, chapters, artwork, pictures, reports."""
+
+from __future__ import annotations
+
+import json
+
+from podcast.audio.encode import EncodedAudio
+from podcast.build.identity import Identities
+from podcast.catalog.loader import slugify
+from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.catalog.transcript import MIME_TYPES
+from podcast.feed.rss import EpisodeMedia, chapters_json
+from podcast.paths import (
+    chapters_path,
+    episode_artwork_path,
+    loudness_plot_path,
+    loudness_report_path,
+    person_image_path,
+    transcript_path,
+)
+from podcast.writer import Writer
+
+
+def place_media(
+    catalog: Catalog,
+    episodes: tuple[EpisodeEntry, ...],
+    encoded: dict[str, EncodedAudio],
+    identities: Identities,
+    writer: Writer,
+) -> dict[str, EpisodeMedia]:
+    """Audio, transcript and chapters (next to the audio) and episode artwork into the build."""
+    show = catalog.show
+    media = {}
+    for episode in episodes:
+        audio = encoded[episode.slug]
+        identity = identities[episode.slug]
+        relpath = identity.audio_relpath
+        writer.copy_file(relpath, audio.path, "audio")
+        transcript_url = transcript_type = chapters_url = image_url = None
+        if episode.transcript is not None:
+            suffix = episode.transcript.suffix.lower()
+            transcript_rel = transcript_path(relpath, suffix)
+            writer.copy_file(transcript_rel, episode.transcript, "transcript")
+            transcript_url, transcript_type = show.url(transcript_rel), MIME_TYPES[suffix]
+        if episode.meta.chapters:
+            chapters_rel = chapters_path(relpath)
+            writer.write_bytes(chapters_rel, chapters_json(catalog, episode), "chapters")
+            chapters_url = show.url(chapters_rel)
+        if episode.artwork is not None:
+            artwork_rel = episode_artwork_path(episode, episode.artwork.suffix.lower())
+            writer.copy_file(artwork_rel, episode.artwork, "artwork")
+            image_url = show.url(artwork_rel)
+        media[episode.slug] = EpisodeMedia(
+            guid=identity.guid,
+            relpath=relpath,
+            url=show.url(relpath),
+            size=audio.size,
+            duration=audio.duration,
+            transcript_url=transcript_url,
+            transcript_type=transcript_type,
+            chapters_url=chapters_url,
+            image_url=image_url,
+        )
+    return media
+
+
+def place_person_images(
+    catalog: Catalog, episodes: tuple[EpisodeEntry, ...], writer: Writer
+) -> dict[str, str]:
+    """Pictures of hosts and guests: name -> URL (image files copied into the build)."""
+    show = catalog.show
+    urls: dict[str, str] = {}
+    people = [(p, show.root) for p in show.hosts]
+    people += [(p, e.folder) for e in episodes for p in (*e.guests, *e.hosts)]
+    for person, folder in people:
+        if not person.image or person.name in urls:
+            continue
+        if person.image.startswith(("http://", "https://")):
+            urls[person.name] = person.image
+            continue
+        source = folder / person.image
+        if not source.is_file():
+            source = show.root / person.image  # defined in show.yaml's people:
+        relpath = person_image_path(slugify(person.name), source.suffix.lower())
+        writer.copy_file(relpath, source, "people")
+        urls[person.name] = show.url(relpath)
+    return urls
+
+
+def place_loudness_reports(
+    episodes: tuple[EpisodeEntry, ...], encoded: dict[str, EncodedAudio], writer: Writer
+) -> None:
+    """Each episode's loudness report (JSON) and plot (PNG) into the build."""
+    for episode in episodes:
+        audio = encoded[episode.slug]
+        assert audio.report is not None and audio.plot is not None  # the audio stage makes them
+        report = json.dumps(audio.report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        writer.write_text(loudness_report_path(episode), report, "loudness")
+        writer.copy_file(loudness_plot_path(episode), audio.plot, "loudness")
