@@ -178,11 +178,21 @@ DE: dict[str, Any] = {
 TABLES: dict[str, dict[str, Any]] = {"en": EN, "de": DE}
 
 
+def primary_language(language: str) -> str:
+    """'de-DE' -> 'de'."""
+    return language.split("-")[0].split("_")[0].lower()
+
+
+def supported(language: str) -> bool:
+    """Whether the show's language has a label table of its own (else English is used)."""
+    return primary_language(language) in TABLES
+
+
 class Labels:
     """The labels of one language; ``labels.copy`` or ``labels["copy"]`` in templates."""
 
     def __init__(self, language: str):
-        primary = language.split("-")[0].split("_")[0].lower()
+        primary = primary_language(language)
         self.language = primary if primary in TABLES else "en"
         self._table = MappingProxyType({**EN, **TABLES[self.language]})
 
