@@ -8,6 +8,7 @@ timeline when the show has an intro.
 """
 
 from podcast.audio.encode import EncodedAudio, encode_all
+
 # (the function normalize is not re-exported: it would hide the module podcast.audio.normalize)
 from podcast.audio.normalize import LoudnessReport, LoudnessTarget, Source
 
