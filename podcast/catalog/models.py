@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     Discriminator,
     Field,
@@ -188,6 +189,18 @@ def _takeaway(value: Any) -> Any:
 TakeawayItem = Annotated[Takeaway, BeforeValidator(_takeaway)]
 
 
+def _prefix(value: str) -> str:
+    if not value.endswith("/") or "?" in value or "#" in value:
+        raise ValueError(
+            f'"{value}" is not an analytics prefix (expected a URL ending in "/", without '
+            "query or fragment, e.g. https://op3.dev/e/)"
+        )
+    return value
+
+
+AnalyticsPrefix = Annotated[HttpUrl, AfterValidator(_prefix)]
+
+
 class ShowFile(Model):
     """``show.yaml``: the channel."""
 
@@ -218,6 +231,10 @@ class ShowFile(Model):
     locked: bool = True
     new_feed_url: HttpUrl | None = Field(None, description="Set when the show moved to a new feed")
     publish_to: str | None = Field(None, description="s3://bucket/prefix or a local folder")
+    analytics_prefix: AnalyticsPrefix | None = Field(
+        None,
+        description="Put in front of enclosure URLs in the feed only, e.g. https://op3.dev/e/",
+    )
     # Podcasting 2.0 (podcast:…), each written only when set; see catalog/podcasting20.py
     medium: Medium = "podcast"
     funding: tuple[Funding, ...] = Field(default_factory=tuple)
@@ -307,6 +324,11 @@ class ShowEntry(Model):
     @property
     def feed_url(self) -> str:
         return self.url("feed.xml")
+
+    def enclosure_url(self, url: str) -> str:
+        """``url`` as the feed's enclosures give it: behind the analytics prefix, if any."""
+        prefix = self.meta.analytics_prefix
+        return prefix + url.split("://", 1)[-1] if prefix else url
 
     def url(self, relpath: str) -> str:
         return self.meta.base_url.rstrip("/") + "/" + relpath.lstrip("/")

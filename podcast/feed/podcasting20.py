@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from email.utils import format_datetime
 
-from podcast.catalog.models import EpisodeEntry, ShowFile
+from podcast.catalog.models import EpisodeEntry, ShowEntry
 from podcast.catalog.podcasting20 import License, Location, SocialInteract, Txt
 from podcast.feed.ext.podcastindex import Element
 from podcast.feed.media import EpisodeMedia
@@ -53,8 +53,9 @@ def _shared(
 
 
 def channel_elements(
-    meta: ShowFile, episodes: Sequence[EpisodeEntry], media: Mapping[str, EpisodeMedia]
+    show: ShowEntry, episodes: Sequence[EpisodeEntry], media: Mapping[str, EpisodeMedia]
 ) -> list[Element]:
+    meta = show.meta
     elements = [Element("medium", meta.medium)]
     elements += [Element("funding", f.text, (("url", f.url),)) for f in meta.funding]
     elements += _shared(meta.license, meta.location, meta.txt, meta.social_interact)
@@ -92,7 +93,7 @@ def channel_elements(
                 episode.title[:128],
                 (
                     ("pubdate", format_datetime(episode.published)),
-                    ("url", item.url),
+                    ("url", show.enclosure_url(item.url)),
                     ("length", str(item.size)),
                     ("type", item.mime),
                     ("season", str(episode.season.number)),

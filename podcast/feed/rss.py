@@ -112,7 +112,7 @@ def render_feed(
     fg.podcastindex.guid(podcast_guid or podcastindex.podcast_guid(show.feed_url))
     fg.podcastindex.locked(meta.locked, meta.owner.email)
     fg.podcastindex.persons([_person(p, "host", images) for p in show.hosts])
-    fg.podcastindex.elements(channel_elements(meta, episodes, media))
+    fg.podcastindex.elements(channel_elements(show, episodes, media))
 
     notes = environment(catalog).get_template("content_encoded.html")
     # feedgen prepends entries: add oldest first so the newest comes first.
@@ -126,7 +126,7 @@ def render_feed(
         fe.description(episode.meta.summary)
         fe.content(notes.render(episode=episode, page_url=page_url).strip(), type="CDATA")
         fe.published(episode.published)
-        fe.enclosure(item.url, str(item.size), item.mime)
+        fe.enclosure(show.enclosure_url(item.url), str(item.size), item.mime)
         fe.podcast.itunes_duration(round(item.duration))
         if episode.number is not None:
             fe.podcast.itunes_episode(episode.number)
