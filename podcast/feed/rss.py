@@ -16,6 +16,7 @@ from podcast.catalog.models import Catalog, EpisodeEntry, Person
 from podcast.feed.ext import itunes, podcastindex, psc
 from podcast.feed.ext.podcastindex import PersonTag, Soundbite, Transcript
 from podcast.feed.ext.psc import SimpleChapter
+from podcast.labels import Labels
 from podcast.paths import episode_page
 
 SOUNDBITE_TITLE_MAX = 128
@@ -130,6 +131,7 @@ def render_feed(
     fg.podcastindex.persons([_person(p, "host", images) for p in show.hosts])
 
     notes = environment(catalog).get_template("content_encoded.html")
+    labels = Labels(meta.language)
     # feedgen prepends entries: add oldest first so the newest comes first.
     for episode in reversed(episodes):
         item = media[episode.slug]
@@ -139,7 +141,7 @@ def render_feed(
         fe.title(episode.title)
         fe.link(href=page_url)
         fe.description(episode.meta.summary)
-        fe.content(notes.render(episode=episode, page_url=page_url).strip(), type="CDATA")
+        fe.content(notes.render(episode=episode, page_url=page_url, t=labels).strip(), type="CDATA")
         fe.published(episode.published)
         fe.enclosure(item.url, str(item.size), item.mime)
         fe.podcast.itunes_duration(round(item.duration))

@@ -160,8 +160,10 @@ class Site:
         episodes: Sequence[EpisodeEntry],
         media: Mapping[str, EpisodeMedia],
         writer: Writer,
+        now: dt.datetime,
     ):
         self.catalog = catalog
+        self.now = now  # which episodes are public: those the build publishes
         self.show = catalog.show
         self.episodes = tuple(episodes)
         self.media = media
@@ -190,11 +192,8 @@ class Site:
         duration = self.media[episode.slug].duration
         return self.t.minutes.format(n=max(1, round(duration / 60)))
 
-    def season_episodes(self, season: SeasonEntry) -> tuple[EpisodeEntry, ...]:
-        return tuple(e for e in self.episodes if e.season.number == season.number)
-
     def episode_count(self, season: SeasonEntry) -> str:
-        return self.t.count("episode_count", len(self.season_episodes(season)))
+        return self.t.count("episode_count", len(self.catalog.season_episodes(season, self.now)))
 
     def image_of(self, person: Person) -> str | None:
         """The relpath of the person's picture, if the build has it (the build stage
@@ -365,7 +364,7 @@ class Site:
                 "season.html",
                 season_page(season),
                 season=season,
-                season_episodes=self.season_episodes(season),
+                season_episodes=self.catalog.season_episodes(season, self.now),
                 jsonld=json_ld({"@context": "https://schema.org", **self.season_ld(season)}),
                 **common,
             )
@@ -410,8 +409,10 @@ def render_site(
 ) -> None:
     """Write the index, season, episode and quotes pages and their assets.
 
+    ``episodes`` are the catalog's episodes public at ``now`` (the ones the build
+    publishes); the season pages list the catalog's public episodes of each season.
+
     Runs after the stages whose files the pages link (media, feed helpers, quote
     cards), since it links only what ``writer`` has written.
     """
-    del now  # the pages show publication dates, not the build time
-    Site(catalog, episodes, media, writer).render()
+    Site(catalog, episodes, media, writer, now).render()

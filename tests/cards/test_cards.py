@@ -16,7 +16,6 @@ from podcast.cards import (
     TextBlock,
     matplotlib_font_dir,
     quote_layout,
-    quoted,
     render_png,
     render_pptx,
     render_svg,
@@ -24,6 +23,7 @@ from podcast.cards import (
     takeaways_title,
 )
 from podcast.catalog.loader import load_catalog
+from podcast.labels import Labels
 from podcast.problems import PodcastError
 from tests.conftest import edit
 
@@ -86,7 +86,7 @@ def test_longest_quote_fits_inside_the_card(long_catalog, size):
             assert ink.inside(width, height, margin), (block.name, ink)
     # Nothing cut: the wrapped lines are the whole quote, in „…“.
     quote = layout.text("quote")
-    assert " ".join(quote.lines) == quoted(LONG_QUOTE) == f"„{LONG_QUOTE}“"
+    assert " ".join(quote.lines) == Labels("de").quoted(LONG_QUOTE) == f"„{LONG_QUOTE}“"
     # Text blocks do not overlap each other.
     boxes = sorted((t.box for t in texts if t.name != "heading"), key=lambda b: b.y)
     for upper, lower in itertools.pairwise(boxes):
@@ -223,6 +223,8 @@ def test_takeaways_grid_fits(catalog_dir):
             assert isinstance(block, TextBlock)
             for ink in block.ink_boxes():
                 assert ink.inside(width, height, layout.margin)
-    assert takeaways_title(season, None) == "Key Take-Aways Staffel 2"
+    assert takeaways_title(Labels("de"), season, None) == "Key Take-Aways Staffel 2"
     episode = next(e for e in catalog.episodes if e.number == 14)
-    assert takeaways_title(None, episode) == f"Key Take-Aways Folge 14: {episode.title}"
+    assert (
+        takeaways_title(Labels("de"), None, episode) == f"Key Take-Aways Folge 14: {episode.title}"
+    )
