@@ -16,6 +16,7 @@ from podcast.cards import (
     TextBlock,
     matplotlib_font_dir,
     quote_layout,
+    quote_notes,
     render_png,
     render_pptx,
     render_svg,
@@ -228,3 +229,27 @@ def test_takeaways_grid_fits(catalog_dir):
     assert (
         takeaways_title(Labels("de"), None, episode) == f"Key Take-Aways Folge 14: {episode.title}"
     )
+
+
+def test_cards_and_slide_titles_in_the_show_language(catalog_dir):
+    edit(catalog_dir / "show.yaml", "language: de", "language: en")
+    catalog = load(catalog_dir)
+    episode = next(e for e in catalog.episodes if e.number == 14)
+    frame = CardFrame.for_show(catalog.show)
+    layout = quote_layout(frame, episode, "„Short“", "Prof. Dr. Jutta Rump")
+    assert layout.text("episode").text == "Episode 14 with Prof. Dr. Jutta Rump, Professorin"
+    assert layout.text("quote").text == "“Short”"
+    assert takeaways_title(frame.labels, catalog.seasons[0], None) == "Key takeaways: Staffel 2"
+    assert takeaways_title(frame.labels, None, episode) == (
+        f"Key takeaways, episode 14: {episode.title}"
+    )
+    notes = quote_notes(frame.labels, episode, "Erika", 2, 18, "https://example.org/")
+    assert notes == f"Episode 14: {episode.title}\nErika, 00:00:02–00:00:18\nhttps://example.org/"
+
+
+def test_french_cards_use_guillemets(catalog_dir):
+    edit(catalog_dir / "show.yaml", "language: de", "language: fr")
+    catalog = load(catalog_dir)
+    layout = quote_layout(CardFrame.for_show(catalog.show), catalog.episodes[0], "Court.", "E")
+    assert layout.text("quote").text == "«\u00a0Court.\u00a0»"
+    assert layout.text("episode").text.startswith("Épisode 15 avec ")
