@@ -44,12 +44,12 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import mutagen.id3 as id3
 from PIL import Image
 
 from podcast.audio.encode import EncodedAudio
-from podcast.build.identity import EpisodeIdentity
 from podcast.catalog.models import Catalog, Chapter, EpisodeEntry, ShowEntry
 from podcast.paths import episode_page
 from podcast.problems import Problems
@@ -74,6 +74,16 @@ COVER_QUALITY = 88
 GENRE = "Podcast"
 
 
+class PublishedIdentity(Protocol):
+    """What the tags need of an episode's published identity (the build's EpisodeIdentity)."""
+
+    @property
+    def guid(self) -> str: ...
+
+    @property
+    def audio_relpath(self) -> str: ...
+
+
 # --- what the frames are built from --------------------------------------------
 
 
@@ -83,7 +93,7 @@ class TagSource:
 
     show: ShowEntry
     episode: EpisodeEntry
-    identity: EpisodeIdentity
+    identity: PublishedIdentity
     duration: float  # of the encoded audio, in seconds
     language: str | None  # ISO 639-2, None if the show's language has no such code
     cover: bytes  # JPEG
@@ -207,7 +217,7 @@ def tag_all(
     catalog: Catalog,
     episodes: Sequence[EpisodeEntry],
     encoded: Mapping[str, EncodedAudio],
-    identities: Mapping[str, EpisodeIdentity],
+    identities: Mapping[str, PublishedIdentity],
     cache: Path,
     problems: Problems,
 ) -> dict[str, EncodedAudio]:

@@ -111,8 +111,9 @@ Value = Any  # what a frame builder is given (a table row's value in podcast.tag
 Builder = Callable[[Id3, str, Value], list[id3.Frame]]
 
 
-def text_encoding(*texts: str) -> id3.Encoding:
-    """Latin-1 when every text fits it (the widest support), else UTF-16 (v2.3 has no UTF-8)."""
+def text_encoding(*texts: str) -> int:
+    """Latin-1 when every text fits it (the widest support), else UTF-16 (v2.3 has no UTF-8):
+    a value of :class:`mutagen.id3.Encoding`."""
     try:
         for text in texts:
             text.encode("latin-1")
