@@ -210,3 +210,14 @@ def test_takeaways_export(quotes_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "takeaways-folge-14-positiv.png").is_file()
     assert not (out / "takeaways-staffel-2.png").exists()
+
+
+def test_markdown_in_the_show_language(quotes_dir):
+    edit(quotes_dir / "show.yaml", "language: de", "language: en")
+    catalog, _ = load_catalog(quotes_dir)
+    text = quotes_markdown(catalog, select_quotes(catalog, QuoteFilter(episode="15")))
+    assert text.startswith("# Quotes – Der Test-Podcast\n")
+    assert "> “Führung heißt: Verantwortung [teilen] – nicht abgeben.”" in text
+    assert "Episode 15: [Positiv irritierend" in text and "– from 00:00:05]" in text
+    assert "\nTags: Führung\n" in text
+    assert "Zitate" not in text and "Folge" not in text and "„" not in text
