@@ -82,6 +82,10 @@ TABLE = MappingProxyType(
         # quote listings
         "from_time": "ab {time}",
         "tags": "Tags",
+        "column_episode": "Folge",
+        "column_speaker": "Sprecher:in",
+        "column_time": "Zeit",
+        "column_quote": "Zitat",
         # dates and numbers
         "months": (
             "Januar",

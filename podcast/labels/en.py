@@ -82,6 +82,10 @@ TABLE = MappingProxyType(
         # quote listings
         "from_time": "from {time}",
         "tags": "Tags",
+        "column_episode": "Episode",
+        "column_speaker": "Speaker",
+        "column_time": "Time",
+        "column_quote": "Quote",
         # dates and numbers
         "months": (
             "January",

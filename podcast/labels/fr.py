@@ -43,6 +43,10 @@ TABLE = MappingProxyType(
         "takeaways_episode_named": f"Points clés{NBSP}: {{title}}",
         "from_time": "à partir de {time}",
         "tags": "Mots-clés",
+        "column_episode": "Épisode",
+        "column_speaker": "Intervenant·e",
+        "column_time": "Temps",
+        "column_quote": "Citation",
         "months": (
             "janvier",
             "février",

@@ -15,8 +15,6 @@ from podcast.catalog.models import Catalog, EpisodeEntry, Person, Quote, format_
 from podcast.labels import Labels
 from podcast.paths import card_path, clip_path, episode_page, episode_page_at
 
-CLI_LABELS = Labels("de")  # see episode_label
-
 
 @dataclass(frozen=True)
 class QuoteRef:
@@ -78,13 +76,9 @@ def select_quotes(catalog: Catalog, wanted: QuoteFilter) -> list[QuoteRef]:
     return [ref for ref in all_quotes(catalog.episodes) if wanted.matches(ref)]
 
 
-def episode_label(episode: EpisodeEntry, labels: Labels | None = None) -> str:
-    """'Folge 14' (or the title of an episode without a number), in ``labels``' language.
-
-    Without ``labels`` the words are German: only the ``podcast quotes`` table of
-    :mod:`podcast.cli` still calls it so; pass the show's labels.
-    """
-    return (labels or CLI_LABELS).episode(episode.number, episode.title)
+def episode_label(episode: EpisodeEntry, labels: Labels) -> str:
+    """'Folge 14' (or the title of an episode without a number), in ``labels``' language."""
+    return labels.episode(episode.number, episode.title)
 
 
 def first_words(text: str, limit: int = 60) -> str:
