@@ -49,7 +49,8 @@ def shift_episode(episode: EpisodeEntry, offset: float, cache: Path) -> EpisodeE
     meta = episode.meta
     chapters = tuple(c.model_copy(update={"start": c.start + offset}) for c in meta.chapters)
     quotes = tuple(
-        q.model_copy(update={"start": q.start + offset, "end": q.end + offset}) for q in meta.quotes
+        q.model_copy(update={"start": q.start + offset, "end": q.end + offset})
+        for q in episode.quotes
     )
     transcript = episode.transcript
     if transcript is not None:

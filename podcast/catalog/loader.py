@@ -38,6 +38,7 @@ from podcast.catalog.models import (
     ShowFile,
     format_timestamp,
 )
+from podcast.catalog.quotetimes import resolve_quotes
 from podcast.catalog.transcript import TranscriptError, parse_transcript
 from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError, format_loc
 from podcast.problems import Problems
@@ -46,7 +47,7 @@ SHOW_FILE = "show.yaml"
 SEASON_FILE = "season.yaml"
 EPISODE_FILE = "episode.yaml"
 ARTWORK_NAMES = ("artwork.jpg", "artwork.jpeg", "artwork.png")
-TRANSCRIPT_NAMES = ("transcript.vtt", "transcript.srt")
+TRANSCRIPT_NAMES = ("transcript.vtt", "transcript.srt", "transcript.json")
 MIN_SAMPLE_RATE = 22050
 SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 120.0
 DESCRIPTION_MAX_BYTES = 4000  # Apple Podcasts' limit for the channel description
@@ -377,6 +378,15 @@ class _Loader:
             found = next((folder / n for n in ARTWORK_NAMES if (folder / n).is_file()), None)
             artwork = found and self.artwork(found, source, ("artwork",))
         transcript = self.transcript(folder, meta, source)
+        meta = resolve_quotes(
+            meta,
+            transcript,
+            audio.duration if audio is not None else None,
+            show.meta.quotes,
+            show.meta.language,
+            source,
+            self.problems,
+        )
         if audio is not None:
             self.check_times(meta, audio.duration, source)
         if audio is None:
@@ -407,7 +417,8 @@ class _Loader:
                     source.path,
                     source.line(("transcript",)),
                     "transcript",
-                    f'file "{meta.transcript}" not found (expected a .vtt or .srt transcript)',
+                    f'file "{meta.transcript}" not found '
+                    "(expected a .vtt, .srt or .json transcript)",
                 )
                 return None
         else:
@@ -480,6 +491,8 @@ class _Loader:
             self.check_quote(index, quote, duration, source)
 
     def check_quote(self, index: int, quote: Quote, duration: float, source: YamlSource) -> None:
+        if quote.start is None or quote.end is None:
+            return  # not found in the transcript: resolve_quotes has said why
         length = format_timestamp(duration)
         for key in ("start", "end"):
             value = getattr(quote, key)

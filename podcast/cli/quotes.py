@@ -166,6 +166,35 @@ def quotes_export(
     click.echo(f"wrote {len(files)} file(s) for {len(refs)} quote(s) into {out}/")
 
 
+@quotes.command("locate")
+@CATALOG_OPTION
+@click.option("--episode", default=None, help="Only this episode: its number or part of its slug.")
+@click.option("--season", type=int, default=None, help="Only this season (its number).")
+def quotes_locate(catalog: Path, episode: str | None, season: int | None) -> None:
+    """Print each quote's start and end as found in the transcript, as YAML to paste.
+
+    \b
+    The catalog's files are not changed. Times are padded by show.yaml's
+    quotes: margin (seconds) and lie on the master's timeline, as episode.yaml
+    gives them. A quote without start: and end: gets these times when the
+    catalog is loaded; this command shows them, so they can be written down.
+    """
+    from podcast.build import BuildOptions, validate
+    from podcast.quotes.locate import locate_lines
+    from podcast.quotes.selection import QuoteFilter
+
+    loaded, problems = validate(BuildOptions(catalog=catalog))
+    print_problems(problems.warnings)
+    wanted = QuoteFilter(season=season, episode=episode)
+    episodes = sorted(
+        (e for e in loaded.episodes if wanted.matches_episode(e)),
+        key=lambda e: (e.published, e.number or 0, e.slug),
+    )
+    if not any(e.meta.quotes for e in episodes):
+        raise PodcastError("no episode with quotes matches: nothing to locate")
+    click.echo("\n".join(locate_lines(loaded, episodes)).rstrip())
+
+
 @click.group()
 def takeaways() -> None:
     """Key take-aways of seasons and episodes as slides."""

@@ -31,8 +31,8 @@ from podcast.catalog.models import (
     Catalog,
     EpisodeEntry,
     Person,
-    Quote,
     SeasonEntry,
+    TimedQuote,
 )
 from podcast.catalog.transcript import Cue, parse_transcript
 from podcast.feed.rss import EpisodeMedia
@@ -91,7 +91,7 @@ class QuoteItem:
 
     episode: EpisodeEntry
     index: int
-    quote: Quote
+    quote: TimedQuote
     speaker: Person | None
     card: str | None  # relpath of the quote card, when the build has one
     clip: str | None  # relpath of the soundbite, when the build has one
@@ -174,7 +174,7 @@ class Site:
 
     def quotes(self, episode: EpisodeEntry) -> list[QuoteItem]:
         items = []
-        for index, quote in enumerate(episode.meta.quotes):
+        for index, quote in enumerate(episode.quotes):
             card, clip = card_path(episode, index), clip_path(episode, index)
             items.append(
                 QuoteItem(
