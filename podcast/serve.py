@@ -203,7 +203,6 @@ class PreviewHandler(BaseHTTPRequestHandler):
     """GET and HEAD of the served folder; every other method gets 501."""
 
     server_version = "podcast-serve"
-    sys_version = ""
     protocol_version = "HTTP/1.1"
     timeout = 60  # an idle keep-alive connection is closed after a minute
 
@@ -211,6 +210,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.root = root
         self.base_url = base_url.rstrip("/") if base_url else None
         super().__init__(*args, **kwargs)
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def do_GET(self) -> None:
         self.respond(send_body=True)
