@@ -55,7 +55,7 @@ def published(tmp_path) -> Path:
 
 def start(directory: Path, base_url: str | None = BASE):
     httpd = make_server(directory, "127.0.0.1", 0, base_url=base_url)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     return httpd
 
 
