@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import click
 
 from podcast import __version__
+from podcast.cli.check import check
 from podcast.cli.serve import serve
 from podcast.problems import CatalogError, PodcastError, Problem, Severity
 
@@ -581,6 +582,7 @@ def normalize(
 
 
 cli.add_command(serve)
+cli.add_command(check)
 
 
 if __name__ == "__main__":
