@@ -98,6 +98,14 @@ def check(url: str | None, catalog: Path, timeout: float, connections: int) -> N
     print_report(report)
     errors, warnings = report.count(Level.ERROR), report.count(Level.WARNING)
     files = len(report.items)
+    for item in report.sorted_items():
+        if item.level is Level.ERROR:
+            click.secho(f"FAIL {item.url}: {item.detail}", fg="red", err=True)
+    for rule in report.sorted_rules():
+        if rule.level is Level.ERROR:
+            click.secho(
+                f"FAIL {', '.join(rule.platforms)}: {rule.rule}: {rule.message}", fg="red", err=True
+            )
     if report.failed:
         click.secho(
             f"{errors} failure(s), {warnings} warning(s) in {files} file(s) and the feed rules: "
