@@ -52,13 +52,18 @@ def _redirect_note(reply: Reply) -> str:
     return f", redirected ({statuses}) to {reply.url}"
 
 
+def _status(status: int) -> str:
+    hint = " (private? publish with --acl public-read)" if status == 403 else ""
+    return f"answered {status}, expected 200{hint}"
+
+
 def check_feed_reply(url: str, reply: Reply) -> list[Finding]:
     """Status, Content-Type, size, redirects, transport and CORS of the feed itself."""
     if reply.error:
         return [Finding(Level.ERROR, f"cannot be fetched: {reply.error}")]
     findings = transport_findings(url, reply)
     if reply.status != 200:
-        return [*findings, Finding(Level.ERROR, f"answered {reply.status}, expected 200")]
+        return [*findings, Finding(Level.ERROR, _status(reply.status))]
     if reply.media_type not in FEED_TYPES:
         findings.append(
             Finding(
@@ -134,7 +139,7 @@ def check_asset(client: Client, asset: Asset) -> ItemResult:
     if head.status in (405, 501):
         findings.append(Finding(Level.WARNING, f"HEAD answered {head.status}"))
     elif head.status != 200:
-        findings.append(Finding(Level.ERROR, f"answered {head.status}, expected 200"))
+        findings.append(Finding(Level.ERROR, _status(head.status)))
         return ItemResult(asset.label, asset.url, tuple(findings))
     ranged = client.fetch("GET", asset.url, {"Range": "bytes=0-1"}, max_body=2)
     range_findings, total = _ranged(asset, ranged)
