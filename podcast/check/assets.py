@@ -130,6 +130,10 @@ def _ranged(asset: Asset, reply: Reply) -> tuple[list[Finding], int | None]:
     return [], int(match[1])
 
 
+def _length(header: str | None) -> int | None:
+    return int(header) if header and header.strip().isdigit() else None
+
+
 def check_asset(client: Client, asset: Asset) -> ItemResult:
     """HEAD, then ``Range: bytes=0-1``; length and type against what the feed says."""
     head = client.fetch("HEAD", asset.url)
@@ -144,12 +148,10 @@ def check_asset(client: Client, asset: Asset) -> ItemResult:
     ranged = client.fetch("GET", asset.url, {"Range": "bytes=0-1"}, max_body=2)
     range_findings, total = _ranged(asset, ranged)
     findings += range_findings
-    head_length = head.header("Content-Length")
-    length = total if total is not None else (int(head_length) if head_length else None)
-    if total is not None and head_length and int(head_length) != total:
-        findings.append(
-            Finding(Level.ERROR, f"HEAD says {int(head_length):,} bytes, GET {total:,}")
-        )
+    head_length = _length(head.header("Content-Length"))
+    length = total if total is not None else head_length
+    if total is not None and head_length is not None and head_length != total:
+        findings.append(Finding(Level.ERROR, f"HEAD says {head_length:,} bytes, GET {total:,}"))
     if asset.length is not None and length is not None and asset.length != length:
         findings.append(
             Finding(

@@ -41,8 +41,6 @@ class Episode:
     guid: str | None
     pub_date: str | None
     enclosure: Asset | None
-    explicit: str | None
-    number: str | None
 
 
 @dataclass(frozen=True)
@@ -135,8 +133,6 @@ def parse_feed(body: bytes) -> Feed:
                 guid=_text(item.find("guid")),
                 pub_date=_text(item.find("pubDate")),
                 enclosure=enclosure,
-                explicit=_text(item.find(f"{ITUNES}explicit")),
-                number=_text(item.find(f"{ITUNES}episode")),
             )
         )
     return Feed(

@@ -90,6 +90,8 @@ class Client:
                 body = response.read(max_body) if max_body and method != "HEAD" else b""
                 found = {name.lower(): value for name, value in response.getheaders()}
                 return Reply(url, response.status, found, body)
+            except (http.client.InvalidURL, ValueError) as error:  # spaces, non-ASCII …
+                return Reply(url, error=f"not a URL a client can request ({error})")
             except (OSError, http.client.HTTPException) as error:
                 return Reply(url, error=_describe(error))
             finally:
