@@ -98,6 +98,19 @@ class CountingHandler(PreviewHandler):
         super().respond(send_body)
 
 
+class MovedFeedHandler(PreviewHandler):
+    """The feed's old address answers with a temporary redirect to the new one."""
+
+    def resource(self):
+        if self.path != "/old-feed.xml":
+            return super().resource()
+        self.send_response(302)
+        self.send_header("Location", "/feed.xml")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        return None
+
+
 def serve(folder: Path, handler=PreviewHandler):
     server = PreviewServer(
         ("127.0.0.1", 0), partial(handler, root=folder.resolve(), base_url=BASE), socket.AF_INET
@@ -262,3 +275,23 @@ def test_without_url_the_catalogs_feed_is_checked(served, built, tmp_path):
     result = CliRunner().invoke(cli, ["check", "--catalog", str(catalog)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"checking {url}\n")
+
+
+def test_a_temporary_feed_redirect_is_a_warning(served):
+    url = served(MovedFeedHandler)
+    report = check_show(url.replace("/feed.xml", "/old-feed.xml"))
+    assert not report.failed
+    feed = report.items[0]
+    assert (feed.label, feed.level) == ("feed", Level.WARNING)
+    assert feed.detail == "temporary redirect: apps keep asking the old URL every time"
+
+
+def test_a_url_no_client_can_request_is_named(served, published):
+    feed = published / "feed.xml"
+    text = feed.read_text(encoding="utf-8")
+    first = text.index(".mp3", text.index("<enclosure"))
+    feed.write_text(text[:first] + " copy" + text[first:], encoding="utf-8")
+    report = check_show(served())
+    failed = [item for item in report.items if item.level is Level.ERROR]
+    assert len(failed) == 1 and failed[0].url.endswith(" copy.mp3")
+    assert failed[0].detail.startswith("not a URL a client can request")
