@@ -37,7 +37,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from podcast.publish.s3 import content_type
+from podcast.catalog.loader import load_catalog
+from podcast.mime import content_type
 
 CHUNK = 64 * 1024
 MAX_RANGES = 16  # more parts than this, or overlapping ones: the whole file (RFC 9110 §14.2)
@@ -366,6 +367,14 @@ def make_server(
     handler = partial(PreviewHandler, root=directory.resolve(), base_url=base_url)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     return PreviewServer((host, port), handler, family)
+
+
+def catalog_base_url(catalog: Path) -> str:
+    """The show's base_url, from a catalog that validates (else every problem, as validate)."""
+    loaded, problems = load_catalog(catalog, probe_media=False)
+    problems.raise_if_errors()
+    assert loaded is not None  # no errors: a catalog
+    return loaded.show.meta.base_url
 
 
 # --- where it can be reached ---------------------------------------------------------------

@@ -5,14 +5,17 @@ from __future__ import annotations
 import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from podcast.catalog.loader import SHOW_FILE, load_catalog
 from podcast.check.assets import FEED_MAX_BYTES, check_asset, check_feed_reply
 from podcast.check.feed import Asset, FeedError, parse_feed
 from podcast.check.http import Client
 from podcast.check.platforms import Artwork, check_rules
 from podcast.check.report import CheckReport, Finding, ItemResult, Level
+from podcast.problems import PodcastError
 
 ARTWORK_MAX_BYTES = 20 * 1024 * 1024
 
@@ -22,6 +25,19 @@ class CheckOptions:
     timeout: float = 10.0  # seconds per connection
     per_host: int = 2  # requests to one host at a time
     workers: int = 8  # files checked at once
+
+
+def catalog_feed_url(catalog: Path) -> str:
+    """The feed URL of the catalog's show (its base_url), once the catalog validates."""
+    if not (catalog / SHOW_FILE).is_file():
+        raise PodcastError(
+            f"{catalog / SHOW_FILE}: not found, so the feed's URL is unknown: "
+            "give --url or --catalog FOLDER"
+        )
+    loaded, problems = load_catalog(catalog, probe_media=False)
+    problems.raise_if_errors()
+    assert loaded is not None  # no errors: a catalog
+    return loaded.show.feed_url
 
 
 def fetch_artwork(client: Client, url: str) -> Artwork:

@@ -8,24 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from podcast.problems import PodcastError
-
 if TYPE_CHECKING:
     from podcast.check.report import CheckReport
-
-
-def _feed_url(catalog: Path) -> str:
-    from podcast.catalog.loader import load_catalog
-
-    if not (catalog / "show.yaml").is_file():
-        raise PodcastError(
-            f"{catalog / 'show.yaml'}: not found, so the feed's URL is unknown: "
-            "give --url or --catalog FOLDER"
-        )
-    loaded, problems = load_catalog(catalog, probe_media=False)
-    problems.raise_if_errors()
-    assert loaded is not None  # no errors: a catalog
-    return loaded.show.feed_url
 
 
 def print_report(report: CheckReport) -> None:
@@ -90,9 +74,9 @@ def check(url: str | None, catalog: Path, timeout: float, connections: int) -> N
     rules on the feed. Exits 1 when a listener or a platform would hit a failure.
     """
     from podcast.check.report import Level
-    from podcast.check.run import CheckOptions, check_show
+    from podcast.check.run import CheckOptions, catalog_feed_url, check_show
 
-    feed_url = url or _feed_url(catalog)
+    feed_url = url or catalog_feed_url(catalog)
     click.echo(f"checking {feed_url}")
     report = check_show(feed_url, CheckOptions(timeout=timeout, per_host=connections))
     print_report(report)

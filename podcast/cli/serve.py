@@ -1,4 +1,8 @@
-"""``podcast serve``: the published show for a podcast app on this machine or the local network."""
+"""``podcast serve``: the published show for a podcast app on this machine or the local network.
+
+The show's base_url (from the catalog, --base-url, or none with --as-is) is
+replaced in feed and pages by the address the app used.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,8 @@ from pathlib import Path
 
 import click
 
+from podcast.cli.common import CATALOG_OPTION
 from podcast.problems import PodcastError
-
-
-def catalog_base_url(catalog: Path) -> str:
-    """The show's base_url, from a catalog that validates (else every problem, as validate)."""
-    from podcast.catalog.loader import load_catalog
-
-    loaded, problems = load_catalog(catalog, probe_media=False)
-    problems.raise_if_errors()
-    assert loaded is not None  # no errors: a catalog
-    return loaded.show.meta.base_url
 
 
 def choose_base_url(
@@ -36,6 +31,8 @@ def choose_base_url(
             "Run podcast serve in the project folder, or give --catalog FOLDER, "
             "--base-url URL, or --as-is (serve the production URLs unchanged)."
         )
+    from podcast.serve import catalog_base_url
+
     found = catalog_base_url(catalog)
     click.echo(f"serving {directory}/ for the catalog {show}: {found} is replaced by this server")
     feed = directory / "feed.xml"
@@ -57,14 +54,7 @@ def choose_base_url(
     show_default=True,
     help="The published folder to serve.",
 )
-@click.option(
-    "--catalog",
-    "-c",
-    type=click.Path(path_type=Path),
-    default=Path("episodes"),
-    show_default=True,
-    help="The catalog folder (with show.yaml): its base_url is replaced in feed and pages.",
-)
+@CATALOG_OPTION
 @click.option("--base-url", default=None, metavar="URL", help="Replace this URL instead.")
 @click.option("--as-is", is_flag=True, help="Replace nothing: serve the production URLs.")
 @click.option(
