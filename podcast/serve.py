@@ -11,7 +11,8 @@ follows symlinks anywhere.  This server:
 - answers single and multiple byte ranges (``multipart/byteranges``), ignores
   range units other than ``bytes`` and Range on HEAD (RFC 9110 §14.2), honours
   ``If-Range``, ``If-None-Match`` and ``If-Modified-Since``;
-- replaces the show's ``base_url`` in feed, pages and JSON by its own address,
+- replaces the show's ``base_url`` (and enclosure URLs behind its analytics
+  prefix, so previews count no downloads) in feed, pages and JSON by its own address,
   taken from a ``Host`` header only when that is a plain ``host[:port]``
   (else 400), so no markup from a request reaches a page or the feed.
 """
@@ -197,6 +198,22 @@ def range_applies(headers, resource: Resource) -> bool:
     return _date(if_range) == resource.mtime
 
 
+@dataclass(frozen=True)
+class Published:
+    """Where the published files say the show lives: replaced by this server's address."""
+
+    base_url: str
+    analytics_prefix: str | None = None  # enclosures: prefix + base_url without its scheme
+
+    def replaced(self) -> tuple[bytes, ...]:
+        """The URL prefixes to replace, longest first."""
+        base = self.base_url.rstrip("/")
+        prefixed = (
+            (self.analytics_prefix + base.split("://", 1)[-1],) if self.analytics_prefix else ()
+        )
+        return tuple(url.encode() for url in (*prefixed, base))
+
+
 # --- the handler ---------------------------------------------------------------------------
 
 
@@ -207,9 +224,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 60  # an idle keep-alive connection is closed after a minute
 
-    def __init__(self, *args, root: Path, base_url: str | None, **kwargs):
+    def __init__(self, *args, root: Path, published: Published | None, **kwargs):
         self.root = root
-        self.base_url = base_url.rstrip("/") if base_url else None
+        self.replaced = published.replaced() if published else ()
         super().__init__(*args, **kwargs)
 
     def version_string(self) -> str:
@@ -258,8 +275,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
         if not stat.S_ISREG(info.st_mode):
             raise HTTPFault(HTTPStatus.NOT_FOUND)
         kind = content_type(real.relative_to(self.root).as_posix())
-        if self.base_url and real.suffix in REWRITTEN:
-            body = real.read_bytes().replace(self.base_url.encode(), f"http://{address}".encode())
+        if self.replaced and real.suffix in REWRITTEN:
+            body = real.read_bytes()
+            for url in self.replaced:
+                body = body.replace(url, f"http://{address}".encode())
             tag = hashlib.sha256(body).hexdigest()[:24]
             return Resource(real, len(body), int(info.st_mtime), f'"{tag}"', kind, body)
         etag = f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
@@ -361,20 +380,28 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 def make_server(
-    directory: Path, host: str, port: int, base_url: str | None = None
+    directory: Path,
+    host: str,
+    port: int,
+    base_url: str | None = None,
+    analytics_prefix: str | None = None,
 ) -> PreviewServer:
-    """A server for ``directory`` on ``host:port`` (0: any free port); not yet serving."""
-    handler = partial(PreviewHandler, root=directory.resolve(), base_url=base_url)
+    """A server for ``directory`` on ``host:port`` (0: any free port); not yet serving.
+
+    With ``base_url``, feed, pages and JSON point at this server instead.
+    """
+    published = Published(base_url, analytics_prefix) if base_url else None
+    handler = partial(PreviewHandler, root=directory.resolve(), published=published)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     return PreviewServer((host, port), handler, family)
 
 
-def catalog_base_url(catalog: Path) -> str:
-    """The show's base_url, from a catalog that validates (else every problem, as validate)."""
+def catalog_published(catalog: Path) -> Published:
+    """The show's URLs, from a catalog that validates (else every problem, as validate)."""
     loaded, problems = load_catalog(catalog, probe_media=False)
     problems.raise_if_errors()
     assert loaded is not None  # no errors: a catalog
-    return loaded.show.meta.base_url
+    return Published(loaded.show.meta.base_url, loaded.show.meta.analytics_prefix)
 
 
 # --- where it can be reached ---------------------------------------------------------------

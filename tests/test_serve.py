@@ -406,3 +406,19 @@ def test_serve_as_is_and_base_url_say_what_they_do(tmp_path, published):
     finally:
         process.terminate()
         process.wait(5)
+
+
+def test_enclosures_behind_the_analytics_prefix_point_here_too(published):
+    prefixed = FEED.replace(f'url="{BASE}/', 'url="https://op3.dev/e/cdn.example.org/show/')
+    (published / "feed.xml").write_text(prefixed, encoding="utf-8")
+    httpd = make_server(published, "127.0.0.1", 0, BASE, analytics_prefix="https://op3.dev/e/")
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        _, body = request(httpd.server_port, "GET", "/feed.xml")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    root = ET.fromstring(body)
+    url = f"http://127.0.0.1:{httpd.server_port}"
+    assert root.find("channel/item/enclosure").get("url") == f"{url}/audio/a.mp3"
+    assert root.find("channel/link").text == f"{url}/"

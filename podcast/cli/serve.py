@@ -7,23 +7,29 @@ replaced in feed and pages by the address the app used.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from podcast.cli.common import CATALOG_OPTION
 from podcast.problems import PodcastError
 
+if TYPE_CHECKING:
+    from podcast.serve import Published
 
-def choose_base_url(
+
+def choose_published(
     directory: Path, catalog: Path, base_url: str | None, as_is: bool
-) -> str | None:
-    """The base_url to replace in feed and pages, saying where it comes from; never a guess."""
+) -> Published | None:
+    """The URLs to replace in feed and pages, saying where they come from; never a guess."""
+    from podcast.serve import Published, catalog_published
+
     if as_is:
         click.echo(f"serving {directory}/ as published: feed and pages keep their own URLs")
         return None
     if base_url:
         click.echo(f"serving {directory}/ with {base_url} (--base-url) replaced by this server")
-        return base_url
+        return Published(base_url)
     show = catalog / "show.yaml"
     if not show.is_file():
         raise PodcastError(
@@ -31,14 +37,17 @@ def choose_base_url(
             "Run podcast serve in the project folder, or give --catalog FOLDER, "
             "--base-url URL, or --as-is (serve the production URLs unchanged)."
         )
-    from podcast.serve import catalog_base_url
-
-    found = catalog_base_url(catalog)
-    click.echo(f"serving {directory}/ for the catalog {show}: {found} is replaced by this server")
+    found = catalog_published(catalog)
+    prefix = f" (and {found.analytics_prefix}…)" if found.analytics_prefix else ""
+    click.echo(
+        f"serving {directory}/ for the catalog {show}: {found.base_url}{prefix} "
+        "is replaced by this server"
+    )
     feed = directory / "feed.xml"
-    if feed.is_file() and found.rstrip("/").encode() not in feed.read_bytes():
+    if feed.is_file() and not any(url in feed.read_bytes() for url in found.replaced()):
         click.secho(
-            f"warning: {feed} does not contain {found}: was it published from another catalog?",
+            f"warning: {feed} does not contain {found.base_url}: "
+            "was it published from another catalog?",
             fg="yellow",
             err=True,
         )
@@ -87,10 +96,16 @@ def serve(
 
     if not directory.is_dir():
         raise PodcastError(f"{directory}: not found (run podcast publish first)")
-    replaced = choose_base_url(directory, catalog, base_url, as_is)
+    published = choose_published(directory, catalog, base_url, as_is)
     bind = host or ("0.0.0.0" if lan else "127.0.0.1")
     try:
-        server = make_server(directory, bind, port, replaced)
+        server = make_server(
+            directory,
+            bind,
+            port,
+            base_url=published.base_url if published else None,
+            analytics_prefix=published.analytics_prefix if published else None,
+        )
     except OSError as error:
         raise PodcastError(f"cannot listen on {bind}:{port}: {error.strerror}") from error
     port = server.server_port

@@ -21,7 +21,7 @@ from podcast.check.http import Reply
 from podcast.check.report import Level
 from podcast.check.run import CheckOptions, check_show
 from podcast.cli import cli
-from podcast.serve import PreviewHandler, PreviewServer
+from podcast.serve import PreviewHandler, PreviewServer, Published
 from tests.conftest import EPISODE_YAML, SEASON_YAML, SHOW_YAML, edit
 
 BASE = "https://cdn.example.org/show"
@@ -113,7 +113,9 @@ class MovedFeedHandler(PreviewHandler):
 
 def serve(folder: Path, handler=PreviewHandler):
     server = PreviewServer(
-        ("127.0.0.1", 0), partial(handler, root=folder.resolve(), base_url=BASE), socket.AF_INET
+        ("127.0.0.1", 0),
+        partial(handler, root=folder.resolve(), published=Published(BASE)),
+        socket.AF_INET,
     )
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server
