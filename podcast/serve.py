@@ -244,12 +244,18 @@ class PreviewHandler(BaseHTTPRequestHandler):
         except HTTPFault as fault:
             self.send_error(fault.status, fault.message)
             return
+        except OSError:  # unreadable, or gone since it was found
+            self.send_error(HTTPStatus.NOT_FOUND)
+            return
         if resource is None:
             return  # redirected
         try:
             self.send_resource(resource, send_body)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True  # the app stopped reading: seeking or skipping
+        except OSError as error:  # the file went away while it was sent
+            self.log_error("%s: %s", self.path, error.strerror)
+            self.close_connection = True
 
     def own_address(self) -> str:
         """``host[:port]`` for links back to this server: a plain Host header, else the socket."""

@@ -241,6 +241,12 @@ def test_odd_paths_are_400_or_404_without_traceback(server, capfd, path, status)
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_files_that_are_not_regular_files_are_404(server, published):
+    os.mkfifo(published / "pipe.mp3")  # opening it would block the server's thread
+    response, _ = request(server, "GET", "/pipe.mp3")
+    assert response.status == 404
+
+
 def test_unknown_methods_and_bad_request_lines(server, capfd):
     response, _ = request(server, "DELETE", "/feed.xml")
     assert response.status == 501
