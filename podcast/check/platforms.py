@@ -132,8 +132,9 @@ RULES: tuple[tuple[tuple[str, ...], str, Level, Rule], ...] = (
     ((APPLE,), "category", Level.ERROR, _categories),
     (ALL, "one distinct enclosure per episode", Level.ERROR, _enclosures),
     (ALL, "distinct GUIDs", Level.ERROR, _guids),
-    ((YOUTUBE, SPOTIFY), "pubDate on every episode", Level.ERROR, _pub_dates),
-    ((YOUTUBE, APPLE), "author", Level.ERROR, _author),
+    ((SPOTIFY, YOUTUBE), "pubDate on every episode", Level.ERROR, _pub_dates),
+    ((SPOTIFY, YOUTUBE), "author", Level.ERROR, _author),
+    ((APPLE,), "author", Level.WARNING, _author),
     (ALL, "title, description, language", Level.ERROR, _basics),
     ((APPLE,), "titles without episode numbers", Level.WARNING, _numbered_titles),
 )
