@@ -428,3 +428,15 @@ def test_enclosures_behind_the_analytics_prefix_point_here_too(published):
     url = f"http://127.0.0.1:{httpd.server_port}"
     assert root.find("channel/item/enclosure").get("url") == f"{url}/audio/a.mp3"
     assert root.find("channel/link").text == f"{url}/"
+
+
+def test_serve_warns_when_the_feed_is_from_another_catalog(tmp_path, published, catalog_dir):
+    edit(catalog_dir / "show.yaml", f"base_url: {BASE}", "base_url: https://other.example.org")
+    process, lines = run_serve(cwd=tmp_path)
+    process.terminate()
+    _, errors = process.communicate(timeout=5)
+    assert "https://other.example.org is replaced by this server" in lines[0]
+    assert (
+        "warning: public/feed.xml does not contain https://other.example.org: "
+        "was it published from another catalog?"
+    ) in errors
