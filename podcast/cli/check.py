@@ -10,6 +10,7 @@ import click
 
 if TYPE_CHECKING:
     from podcast.check.report import CheckReport
+    from podcast.check.run import CheckOptions
 
 
 def print_report(report: CheckReport) -> None:
@@ -73,12 +74,19 @@ def check(url: str | None, catalog: Path, timeout: float, connections: int) -> N
     length and type against the feed; then Apple's, Spotify's and YouTube's
     rules on the feed. Exits 1 when a listener or a platform would hit a failure.
     """
-    from podcast.check.report import Level
-    from podcast.check.run import CheckOptions, catalog_feed_url, check_show
+    from podcast.check.run import CheckOptions, catalog_feed_url
 
-    feed_url = url or catalog_feed_url(catalog)
+    if not run_check(url or catalog_feed_url(catalog), CheckOptions(timeout, connections)):
+        sys.exit(1)
+
+
+def run_check(feed_url: str, options: CheckOptions) -> bool:
+    """Check the show at ``feed_url``, print the tables and failures; True when it passes."""
+    from podcast.check.report import Level
+    from podcast.check.run import check_show
+
     click.echo(f"checking {feed_url}")
-    report = check_show(feed_url, CheckOptions(timeout=timeout, per_host=connections))
+    report = check_show(feed_url, options)
     print_report(report)
     errors, warnings = report.count(Level.ERROR), report.count(Level.WARNING)
     files = len(report.items)
@@ -97,5 +105,6 @@ def check(url: str | None, catalog: Path, timeout: float, connections: int) -> N
             fg="red",
             err=True,
         )
-        sys.exit(1)
+        return False
     click.echo(f"OK: {files} file(s) and the feed rules, {warnings} warning(s)")
+    return True
