@@ -38,19 +38,27 @@ from podcast.catalog.transcript import Cue, parse_transcript
 from podcast.feed.rss import EpisodeMedia
 from podcast.labels import Labels
 from podcast.paths import (
+    ALL_QUOTES_DECK,
+    ALL_TAKEAWAYS_DECK,
     ASSETS,
+    CARD_SHAPES,
     QUOTES_PAGE,
+    VIDEO_SHAPES,
     card_path,
     chapters_path,
     clip_path,
     episode_artwork_path,
+    episode_deck_path,
     episode_page,
     loudness_plot_path,
     loudness_report_path,
     page_file,
     person_image_path,
+    season_deck_path,
     season_page,
+    takeaways_path,
     transcript_path,
+    video_path,
 )
 from podcast.templating import environment
 from podcast.writer import Writer
@@ -86,6 +94,12 @@ def iso_duration(seconds: float) -> str:
 
 
 @dataclass(frozen=True)
+class Download:
+    label: str
+    relpath: str
+
+
+@dataclass(frozen=True)
 class QuoteItem:
     """A quote as the pages show it."""
 
@@ -95,12 +109,12 @@ class QuoteItem:
     speaker: Person | None
     card: str | None  # relpath of the quote card, when the build has one
     clip: str | None  # relpath of the soundbite, when the build has one
+    files: tuple[Download, ...] = ()  # its cards in every shape, soundbite and videos
 
-
-@dataclass(frozen=True)
-class Download:
-    label: str
-    relpath: str
+    @property
+    def seconds(self) -> int:
+        """The soundbite's length in whole seconds, shown before it is played."""
+        return max(1, round(self.quote.end - self.quote.start))
 
 
 class Site:
@@ -176,6 +190,20 @@ class Site:
         items = []
         for index, quote in enumerate(episode.quotes):
             card, clip = card_path(episode, index), clip_path(episode, index)
+            seconds = max(1, round(quote.end - quote.start))
+            candidates = [
+                *(
+                    Download(
+                        self.t[f"card_{shape}"] + " (PNG)", card_path(episode, index, shape=shape)
+                    )
+                    for shape in CARD_SHAPES
+                ),
+                Download(self.t.soundbite.format(seconds=seconds), clip),
+                *(
+                    Download(self.t[f"video_{shape}"], video_path(episode, index, shape))
+                    for shape in VIDEO_SHAPES
+                ),
+            ]
             items.append(
                 QuoteItem(
                     episode,
@@ -184,9 +212,54 @@ class Site:
                     episode.speaker(quote),
                     card if self.built(card) else None,
                     clip if self.built(clip) else None,
+                    tuple(d for d in candidates if self.built(d.relpath)),
                 )
             )
         return items
+
+    def _built(self, *candidates: Download) -> list[Download]:
+        return [d for d in candidates if self.built(d.relpath)]
+
+    def takeaway_files(self, slug: str, title: str) -> list[Download]:
+        return self._built(
+            Download(self.t.takeaways_png.format(title=title), takeaways_path(slug, "png")),
+            Download(self.t.takeaways_pptx.format(title=title), takeaways_path(slug, "pptx")),
+        )
+
+    def season_files(self, season: SeasonEntry) -> list[Download]:
+        """The season's quote deck and takeaway slides, for the season page."""
+        return self._built(
+            Download(self.t.deck_season.format(title=season.meta.title), season_deck_path(season))
+        ) + self.takeaway_files(season.slug, season.meta.title)
+
+    def episode_files(self, episode: EpisodeEntry) -> list[Download]:
+        """The episode's quote deck and takeaway slides, for the episode page."""
+        return self._built(
+            Download(self.t.deck_episode, episode_deck_path(episode))
+        ) + self.takeaway_files(episode.slug, self.t.episode(episode.number, episode.title))
+
+    def editor_files(self, seasons: Sequence[SeasonEntry]) -> list[Download]:
+        """Every deck and takeaway slide of the build, for the quotes page."""
+        found = self._built(Download(self.t.deck_all, ALL_QUOTES_DECK))
+        for season in seasons:
+            found += self._built(
+                Download(
+                    self.t.deck_season.format(title=season.meta.title), season_deck_path(season)
+                )
+            )
+        found += self._built(Download(self.t.takeaways_all, ALL_TAKEAWAYS_DECK))
+        for season in seasons:
+            found += self.takeaway_files(season.slug, season.meta.title)
+        for episode in self.episodes:
+            found += self.takeaway_files(
+                episode.slug, self.t.episode(episode.number, episode.title)
+            )
+        return found
+
+    def loudness_report(self, episode: EpisodeEntry) -> str | None:
+        """The loudness report (for the producer: linked next to the plot, not a download)."""
+        relpath = loudness_report_path(episode)
+        return relpath if self.built(relpath) else None
 
     def transcript(self, episode: EpisodeEntry) -> list[Cue]:
         # The catalog stage has parsed it already; errors there stop the build.
@@ -206,8 +279,6 @@ class Site:
         chapters = chapters_path(media.relpath)
         if self.built(chapters):
             found.append(Download(self.t.download_chapters, chapters))
-        if self.built(loudness_report_path(episode)):
-            found.append(Download(self.t.loudness_report, loudness_report_path(episode)))
         return found
 
     def series_ld(self) -> dict[str, Any]:
@@ -348,6 +419,7 @@ class Site:
             "quotes.html",
             QUOTES_PAGE,
             items=items,
+            editor_files=self.editor_files(seasons),
             speakers=speakers,
             quote_seasons=quote_seasons,
             jsonld=json_ld(series),
