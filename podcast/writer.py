@@ -91,9 +91,23 @@ def replace_atomically(
     except OSError as error:
         with suppress(OSError):
             tmp.unlink(missing_ok=True)
-        if source is not None and error.filename == str(source):
+        if _reading(error, source):
             raise OutputError(source, error, "read") from error
         raise OutputError(dest, error) from error
+
+
+#: errors that are always the destination's, whichever file the error names
+WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
+
+
+def _reading(error: OSError, source: Path | None) -> bool:
+    """Whether copying failed on reading ``source`` (shutil names it also for write errors)."""
+    return (
+        source is not None
+        and error.filename == str(source)
+        and error.filename2 is None
+        and error.errno not in WRITE_ERRNOS
+    )
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

@@ -279,6 +279,8 @@ class S3Destination:
         with self.errors():
             paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                if "Name" not in page:  # every S3 listing names its bucket
+                    raise PodcastError(self._not_s3("its answer to a bucket listing is not S3's"))
                 for item in page.get("Contents", ()):
                     relpath = item["Key"][len(self.prefix) :]
                     if relpath and not relpath.endswith("/"):
@@ -311,6 +313,8 @@ class S3Destination:
                 if error.response.get("Error", {}).get("Code") == "NoSuchKey":
                     return None
                 raise
+            if not response.get("ETag"):  # S3 sends one with every object
+                raise PodcastError(self._not_s3(f"{relpath} came without an ETag"))
             return response["Body"].read()
 
     def _put_args(self, relpath: str, sha256: str | None = None) -> dict:
