@@ -29,7 +29,8 @@ def test_disk_full_is_one_message_naming_the_file_and_leaves_no_temp_file(tmp_pa
         writer.write_text("feed.xml", "<rss/>", "feed")
         with pytest.raises(OutputError) as copied:
             writer.copy_file("audio/x.mp3", big, "audio")
-        assert str(copied.value) == f"{build}/audio/x.mp3: cannot write: no space left on the device"
+        message = f"{build}/audio/x.mp3: cannot write: no space left on the device"
+        assert str(copied.value) == message
         with pytest.raises(OutputError, match=r"/page\.html: cannot write: no space left"):
             writer.write_bytes("page.html", os.urandom(200 * 1024), "site")
         # what was there is intact, and no temporary file is left behind

@@ -11,8 +11,9 @@ import os
 import re
 
 HIDDEN = "***"
-#: ``scheme://user:password@`` and ``scheme://token@``
-USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@\"'<>]*@")
+#: ``scheme://user:password@`` and ``scheme://token@``; a secret with an unescaped ``/``
+#: (AWS secret keys have them) makes the URL malformed, so ``/`` does not end the match
+USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s@\"'<>]*@")
 #: query parameters that carry credentials or signatures
 SECRET_PARAMS = re.compile(
     r"(?i)\b((?:x-amz-(?:signature|credential|security-token)|signature|awsaccesskeyid"

@@ -53,12 +53,10 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_full_disk_mid_publish_keeps_the_old_feed_and_leaves_no_partial_file(show, tmp_path):
-    catalog, output = show
+    _, output = show
     bigger = tmp_path / "v2"
     bigger.mkdir()
-    new = rebuild(
-        show, bigger, lambda c: add_episode(c, 16, c / "staffel-2/folge-15/master.flac")
-    )
+    new = rebuild(show, bigger, lambda c: add_episode(c, 16, c / "staffel-2/folge-15/master.flac"))
     with tmpfs(tmp_path / "public", room_for(new)) as public:
         publish(output, LocalDestination(public))
         filler = fill(public, leave=32 * 1024)  # less than the new episode's audio
@@ -83,7 +81,8 @@ def test_full_disk_when_taking_the_lock_leaves_no_lock_behind(show, tmp_path):
         filler = fill(public)
         with pytest.raises(OutputError) as error:
             publish(output, LocalDestination(public))
-        assert str(error.value) == f"{public}/{LOCK_PATH}: cannot write: no space left on the device"
+        message = f"{public}/{LOCK_PATH}: cannot write: no space left on the device"
+        assert str(error.value) == message
         assert sorted(os.listdir(public)) == ["filler.bin"]  # no lock, empty or otherwise
         filler.unlink()
         report = publish(output, LocalDestination(public))  # nothing blocks the next publish
