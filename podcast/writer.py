@@ -76,7 +76,10 @@ def make_folder(folder: Path) -> None:
 
 
 def replace_atomically(
-    dest: Path, write: Callable[[Path], None], tmp_suffix: str = ".tmp", source: Path | None = None
+    dest: Path,
+    write: Callable[[Path], object],
+    tmp_suffix: str = ".tmp",
+    source: Path | None = None,
 ) -> None:
     """Replace ``dest`` with what ``write(tmp)`` writes, or leave it as it was.
 
@@ -91,7 +94,7 @@ def replace_atomically(
     except OSError as error:
         with suppress(OSError):
             tmp.unlink(missing_ok=True)
-        if _reading(error, source):
+        if source is not None and _reading(error, source):
             raise OutputError(source, error, "read") from error
         raise OutputError(dest, error) from error
 
@@ -100,11 +103,10 @@ def replace_atomically(
 WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
 
 
-def _reading(error: OSError, source: Path | None) -> bool:
+def _reading(error: OSError, source: Path) -> bool:
     """Whether copying failed on reading ``source`` (shutil names it also for write errors)."""
     return (
-        source is not None
-        and error.filename == str(source)
+        error.filename == str(source)
         and error.filename2 is None
         and error.errno not in WRITE_ERRNOS
     )
@@ -201,7 +203,7 @@ class Writer:
 
     def finish(self) -> list[str]:
         """Remove files an earlier build left that this one did not write; return them."""
-        removed = []
+        removed: list[str] = []
         if not self.root.is_dir():
             return removed
         for path in sorted(self.root.rglob("*"), reverse=True):

@@ -44,6 +44,8 @@ def print_publish(report: PublishReport) -> None:
             click.echo(f"  {change.action:7} {change.relpath} ({change.size:,} bytes)")
     for relpath in report.kept:
         click.echo(f"  kept    {relpath} (a published episode still refers to it)")
+    for note in report.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
     deleted = sum(c.action == "delete" for c in report.changes)
     if report.dry_run:
         click.echo(

@@ -98,11 +98,12 @@ class LocalDestination:
 
     def upload(self, uploads: Sequence[Upload], progress: UploadProgress) -> None:
         for item in uploads:
+            source = item.source
             replace_atomically(
                 self.root / item.relpath,
-                lambda tmp, item=item: shutil.copyfile(item.source, tmp),
+                lambda tmp: shutil.copyfile(source, tmp),  # noqa: B023 (called right here)
                 TMP_SUFFIX,
-                source=item.source,
+                source=source,
             )
             progress.advance(item.size)
             progress.file_done(item.relpath)

@@ -281,8 +281,11 @@ class S3Destination:
                 raise PodcastError(self._not_s3(f"{relpath} came without an ETag"))
             return response["Body"].read()
 
-    def _put_args(self, relpath: str, sha256: str | None = None) -> dict:
-        args = {"ContentType": content_type(relpath), "CacheControl": cache_control(relpath)}
+    def _put_args(self, relpath: str, sha256: str | None = None) -> dict[str, object]:
+        args: dict[str, object] = {
+            "ContentType": content_type(relpath),
+            "CacheControl": cache_control(relpath),
+        }
         if relpath in (INDEX_PATH, LOCK_PATH):
             args["CacheControl"] = NO_CACHE
         if sha256:

@@ -177,3 +177,34 @@ def test_cli_permission_denied_target_exit_1_one_message_no_traceback(show, tmp_
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr == f"error: {public}/{LOCK_PATH}: cannot write: permission denied\n"
     assert os.listdir(public) == []
+
+
+def test_cli_says_it_took_over_an_empty_lock(show, tmp_path):
+    catalog, _ = show
+    shutil.copytree(catalog.parent / ".cache", tmp_path / ".cache")
+    shutil.copytree(catalog, tmp_path / "episodes")
+    public = tmp_path / "public"
+    public.mkdir()
+    (public / LOCK_PATH).write_bytes(b"")
+    args = ["publish", "--quiet", "-c", str(tmp_path / "episodes"), "-o", str(tmp_path / "feed")]
+    result = CliRunner().invoke(cli, [*args, "--to", str(public)])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"note: {public}: took over an empty publish lock ({LOCK_PATH}, 0 bytes): "
+        "no running publish writes one like that\n"
+    ) in result.output
+    assert f"published to {public}:" in result.output and not (public / LOCK_PATH).exists()
+
+
+def test_cli_full_cache_disk_exit_1_one_message_no_traceback(show, tmp_path):
+    """A fault in a stage that has no message of its own (the audio cache) still ends clean."""
+    catalog, _ = show
+    shutil.copytree(catalog, tmp_path / "episodes")
+    with tmpfs(tmp_path / ".cache", 64):
+        args = ["build", "--quiet", "-c", str(tmp_path / "episodes"), "-o", str(tmp_path / "feed")]
+        result = CliRunner().invoke(cli, [*args, "--to", str(tmp_path / "public")])
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    [line] = [x for x in result.output.splitlines() if x.startswith("error:")]
+    # the audio stage writes its plot with Path.write_bytes: the OSError names no file
+    assert line.endswith("no space left on the device"), line
