@@ -156,7 +156,7 @@ def test_endpoint_that_is_not_a_url_is_a_message(show, tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, [*args, "--endpoint-url", "not-a-url"], env=ENV)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert result.output == (
-        "error: --endpoint-url 'not-a-url' is not a URL: expected e.g. "
+        "error: --to: --endpoint-url 'not-a-url' is not a URL: expected e.g. "
         "https://s3.eu-central-1.amazonaws.com or http://localhost:9000\n"
     )
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"ftp:/x:{SECRET}@")
