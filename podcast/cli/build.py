@@ -79,7 +79,7 @@ def build_command(
     """Validate, normalize and encode the audio, write the feed and pages into the build folder.
 
     Each episode is normalized to the show's loudness (audio: in show.yaml) and its
-    loudness report is printed and written to loudness/<episode>.json and .png.
+    loudness report is printed and written to loudness/<episode>-<hash>.json and .png.
     Published episodes keep their GUIDs and audio URLs: they are read from the
     published state (podcast-state.json) at the publish destination.
     """

@@ -212,8 +212,6 @@ class S3Destination:
                     f"HTTP {code} {reason} (tried {self.network.attempts} times)".rstrip()
                 )
             return self._not_s3(f"HTTP {code} {reason} to {operation}".replace("  ", " "))
-        if code in ("NoSuchBucket", "404") and operation == "ListObjectsV2":
-            message = f"bucket {self.bucket} does not exist"
         return f"{self.describe()}: {operation} failed: {code} {message}".rstrip()
 
     def _network_error(self, error: BotoCoreError) -> str:

@@ -40,8 +40,9 @@ def credentials(monkeypatch):
 
 
 @contextmanager
-def silent_endpoint() -> Iterator[str]:
-    """A loopback listener that accepts every connection and never says a word."""
+def silent_endpoint() -> Iterator[tuple[str, list[socket.socket]]]:
+    """A loopback listener that accepts every connection and never says a word:
+    (its URL, the connections it accepted)."""
     server = socket.create_server(("127.0.0.1", 0))
     held: list[socket.socket] = []
     stop = threading.Event()
@@ -58,13 +59,21 @@ def silent_endpoint() -> Iterator[str]:
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+        yield f"http://127.0.0.1:{server.getsockname()[1]}", held
     finally:
         stop.set()
         thread.join()
         for connection in held:
             connection.close()
         server.close()
+
+
+def accepted(connections: list[socket.socket], expected: int) -> bool:
+    """Whether the listener has accepted exactly ``expected`` connections (given a moment)."""
+    deadline = time.monotonic() + 2
+    while len(connections) < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return len(connections) == expected
 
 
 @contextmanager
@@ -106,13 +115,14 @@ class AlwaysOk(http.server.SimpleHTTPRequestHandler):
 def test_silent_endpoint_gives_a_message_within_30_s_through_the_cli(show, tmp_path):
     catalog, _ = show
     env = {**ENV, "PATH": "/usr/bin:/bin"}
-    with silent_endpoint() as url:
+    with silent_endpoint() as (url, connections):
         command = [sys.executable, "-m", "podcast", "publish", "--quiet", "-c", str(catalog)]
         command += ["-o", str(tmp_path / "feed"), "--to", "s3://show"]
         command += ["--endpoint-url", url.replace("//", f"//key:{SECRET}@")]
         started = time.monotonic()
         result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=90)
         seconds = time.monotonic() - started
+        assert accepted(connections, NETWORK.attempts)  # one request, tried 3 times, given up
     assert result.returncode == 1, result.stderr
     assert seconds < 32, seconds  # the state read is the first request: no build before it
     port = url.rsplit(":", 1)[1]
@@ -127,12 +137,13 @@ def test_silent_endpoint_gives_a_message_within_30_s_through_the_cli(show, tmp_p
 def test_silent_endpoint_mid_api_publish_is_bounded_by_timeouts_and_retries(show, credentials):
     _, output = show
     quick = Network(connect_timeout=1, read_timeout=0.5, attempts=2)
-    with silent_endpoint() as url:
+    with silent_endpoint() as (url, connections):
         destination = S3Destination.from_url("s3://show", endpoint_url=url, network=quick)
         started = time.monotonic()
         with pytest.raises(PodcastError, match=r"did not answer within 0\.5 s \(tried 2 times\)"):
             publish(output, destination)
         assert time.monotonic() - started < 5
+        assert accepted(connections, 2)
 
 
 def test_refused_connection_is_one_message_without_the_credentials(show, tmp_path):
