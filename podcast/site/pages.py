@@ -173,8 +173,7 @@ class Site:
         return relpath if self.built(relpath) else None
 
     def loudness_plot(self, episode: EpisodeEntry) -> str | None:
-        relpath = loudness_plot_path(episode)
-        return relpath if self.built(relpath) else None
+        return self.writer.stored_as(loudness_plot_path(episode))
 
     def artwork_url(self, episode: EpisodeEntry) -> str:
         """The episode's own artwork if the build has it, else the show's (absolute URL)."""
@@ -258,8 +257,7 @@ class Site:
 
     def loudness_report(self, episode: EpisodeEntry) -> str | None:
         """The loudness report (for the producer: linked next to the plot, not a download)."""
-        relpath = loudness_report_path(episode)
-        return relpath if self.built(relpath) else None
+        return self.writer.stored_as(loudness_report_path(episode))
 
     def transcript(self, episode: EpisodeEntry) -> list[Cue]:
         # The catalog stage has parsed it already; errors there stop the build.
