@@ -175,6 +175,9 @@ class CardStyle(Model):
     heading: str | None = Field(
         None, description="Heading of every card; default: the show title up to its first '. '"
     )
+    video: bool = Field(
+        False, description="Also make a video (MP4, 16:9 and 9:16) of every quote in the build"
+    )
 
 
 class QuoteSettings(Model):

@@ -97,7 +97,8 @@ def quotes(ctx: click.Context, catalog: Path, as_json: bool, **filters) -> None:
 
 FORMAT_HELP = (
     "png/svg: one card per quote; pptx: one deck (quotes.pptx), a slide per quote; "
-    "md: quotes.md with links into the episodes; mp3: one soundbite clip per quote."
+    "md: quotes.md with links into the episodes; mp3: one soundbite clip per quote; "
+    "mp4: two videos per quote (16:9 and 9:16: card, soundbite, captions)."
 )
 
 
@@ -133,12 +134,12 @@ def _export_options(formats: tuple[str, ...], help_text: str):
 @quotes.command("export")
 @CATALOG_OPTION
 @_quote_filters
-@_export_options(("png", "svg", "pptx", "md", "mp3"), FORMAT_HELP)
+@_export_options(("png", "svg", "pptx", "md", "mp3", "mp4"), FORMAT_HELP)
 @click.pass_context
 def quotes_export(
     ctx: click.Context, catalog: Path, fmt: str, out: Path, size: str, **filters
 ) -> None:
-    """Write the selected quotes as cards, a slide deck, Markdown or soundbite clips.
+    """Write the selected quotes as cards, a slide deck, Markdown, soundbite clips or videos.
 
     \b
     Files are named like the cards in the build: <episode-slug>-<n>.png.

@@ -33,11 +33,13 @@ from podcast.paths import (
     ALL_QUOTES_DECK,
     ALL_TAKEAWAYS_DECK,
     CARD_SHAPES,
+    VIDEO_SHAPES,
     card_path,
     clip_path,
     episode_deck_path,
     season_deck_path,
     takeaways_path,
+    video_path,
 )
 from podcast.progress import FileProgress
 from podcast.quotes.clips import cached_clip
@@ -49,9 +51,10 @@ from podcast.quotes.selection import (
     quote_time_url,
     quotes_markdown,
 )
+from podcast.quotes.video import cached_video
 from podcast.writer import Writer
 
-QUOTE_FORMATS = ("png", "svg", "pptx", "md", "mp3")
+QUOTE_FORMATS = ("png", "svg", "pptx", "md", "mp3", "mp4")
 TAKEAWAY_FORMATS = ("png", "svg", "pptx")
 
 
@@ -84,10 +87,11 @@ def export_quotes(
     progress: FileProgress = lambda _: None,
 ) -> list[Path]:
     """Write the quotes as PNG/SVG cards (one file each), one PPTX deck, one Markdown
-    file, or MP3 clips (one each) into ``out``; returns the files written."""
+    file, MP3 clips (one each) or MP4 videos (16:9 and 9:16 each) into ``out``; returns
+    the files written."""
     if fmt == "md":
         return [_write(out / "quotes.md", quotes_markdown(catalog, refs).encode("utf-8"))]
-    if fmt == "mp3":
+    if fmt in ("mp3", "mp4"):
         encoded = encode_all(
             list({r.episode.slug: r.episode for r in refs}.values()),
             catalog.show.meta.audio,
@@ -95,11 +99,21 @@ def export_quotes(
             os.cpu_count() or 1,
             catalog.show.root,
         )
+        square = CardFrame.for_show(catalog.show, CARD_SHAPES["1x1"])
         written = []
         for ref in refs:
-            progress(f"{file_stem(ref)}.mp3")
             clip = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
-            written.append(_write(out / f"{file_stem(ref)}.mp3", clip.read_bytes()))
+            if fmt == "mp3":
+                progress(f"{file_stem(ref)}.mp3")
+                written.append(_write(out / f"{file_stem(ref)}.mp3", clip.read_bytes()))
+                continue
+            layout = quote_card(catalog, ref, square)
+            for shape in VIDEO_SHAPES:
+                name = f"{file_stem(ref)}-{shape}.mp4"
+                progress(name)
+                language = catalog.show.meta.language
+                video = cached_video(layout, square, ref, clip, shape, cache, language)
+                written.append(_write(out / name, video.read_bytes()))
         return written
     frame = CardFrame.for_show(catalog.show, size)
     layouts = [quote_card(catalog, ref, frame) for ref in refs]
@@ -204,6 +218,7 @@ def build_cards(
     """
     frames = {shape: CardFrame.for_show(catalog.show, size) for shape, size in CARD_SHAPES.items()}
     refs = all_quotes(episodes)
+    language = catalog.show.meta.language
     slides = []
     for ref in refs:
         for shape, frame in frames.items():
@@ -212,8 +227,14 @@ def build_cards(
                 slides.append(layout)
             card = card_path(ref.episode, ref.index, shape=shape)
             writer.copy_file(card, cached_card(layout, cache), "cards")
-        clip = clip_path(ref.episode, ref.index)
-        writer.copy_file(clip, cached_clip(catalog, ref, encoded[ref.episode.slug], cache), "clips")
+        clip = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
+        writer.copy_file(clip_path(ref.episode, ref.index), clip, "clips")
+        if catalog.show.meta.cards.video:
+            square = frames["1x1"]
+            layout = quote_card(catalog, ref, square)
+            for shape in VIDEO_SHAPES:
+                video = cached_video(layout, square, ref, clip, shape, cache, language)
+                writer.copy_file(video_path(ref.episode, ref.index, shape), video, "videos")
     write_decks(catalog, refs, slides, writer, cache)
     write_takeaways(catalog, episodes, frames["16x9"], writer, cache)
 
