@@ -6,7 +6,7 @@ import json
 
 from podcast.audio.encode import EncodedAudio
 from podcast.build.identity import Identities
-from podcast.catalog.loader import slugify
+from podcast.catalog import slugify
 from podcast.catalog.models import Catalog, EpisodeEntry
 from podcast.catalog.transcript import MIME_TYPES
 from podcast.feed.rss import EpisodeMedia, chapters_json

@@ -26,6 +26,8 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from podcast.catalog.cardstyle import check_colour
+
 TIME_PATTERN = re.compile(r"^(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)(?:\.(\d{1,3}))?$")
 
 
@@ -180,12 +182,17 @@ class AudioSettings(Model):
     crossfade: float = Field(0.0, ge=0, le=10, description="Crossfade in seconds for intro/outro")
 
 
+Colour = Annotated[
+    str, AfterValidator(check_colour), Field(description="A CSS colour, e.g. #1d3557 or navy")
+]
+
+
 class CardStyle(Model):
     """Look of quote cards and takeaway slides."""
 
-    background: str = "#1d3557"
-    foreground: str = "#ffffff"
-    accent: str = "#f4a261"
+    background: Colour = "#1d3557"
+    foreground: Colour = "#ffffff"
+    accent: Colour = "#f4a261"
     font: str | None = Field(None, description="A .ttf/.otf file next to show.yaml")
     heading: str | None = Field(
         None, description="Heading of every card; default: the show title up to its first '. '"

@@ -30,7 +30,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from podcast.catalog.loader import slugify
+from podcast.catalog import slugify
 from podcast.catalog.models import (
     Catalog,
     EpisodeEntry,

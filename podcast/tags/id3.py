@@ -51,11 +51,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import mutagen
 import mutagen.id3 as id3
-import pycountry
 from PIL import Image
 
 from podcast.audio.encode import EncodedAudio
 from podcast.build.identity import EpisodeIdentity
+from podcast.catalog import UNDETERMINED_LANGUAGE, iso639_2
 from podcast.catalog.models import Catalog, Chapter, EpisodeEntry, ShowEntry
 from podcast.paths import episode_page
 from podcast.problems import PodcastError, Problems
@@ -64,7 +64,6 @@ ID3_VERSION = 3
 COVER_MAX_PX = 1400
 COVER_QUALITY = 88
 GENRE = "Podcast"
-UNDETERMINED_LANGUAGE = "und"  # ISO 639-2 for "undetermined"
 
 
 class TagError(PodcastError):
@@ -322,17 +321,6 @@ def frames_for(source: TagSource, tags: Id3) -> list[id3.Frame]:
 # --- language and cover ----------------------------------------------------------
 
 
-def iso639_2(language: str) -> str | None:
-    """``de``/``de-AT`` → ``deu``; a three-letter code is kept if ISO 639-2 knows it."""
-    code = language.split("-")[0].lower()
-    found = (
-        pycountry.languages.get(alpha_2=code)
-        if len(code) == 2
-        else pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
-    )
-    return getattr(found, "alpha_3", None)
-
-
 def cover_jpeg(path: Path) -> bytes:
     """The artwork as a JPEG of at most :data:`COVER_MAX_PX` px a side.
 
@@ -427,15 +415,7 @@ def tag_all(
     Values that cannot be written are added to ``problems`` as warnings.
     """
     show = catalog.show
-    language = iso639_2(show.meta.language)
-    if language is None:
-        problems.warn(
-            show.root / "show.yaml",
-            None,
-            "language",
-            f'"{show.meta.language}" has no ISO 639-2 code: the MP3s get no TLAN frame '
-            f'and their comment says "{UNDETERMINED_LANGUAGE}"',
-        )
+    language = iso639_2(show.meta.language)  # None is a warning of `podcast validate`
     covers: dict[Path, bytes] = {}
     tagged = {}
     for episode in episodes:

@@ -1,0 +1,86 @@
+"""``show.yaml`` loaded and checked: language, description, categories, time zone, files, cards."""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+
+from podcast.catalog.assets import Assets
+from podcast.catalog.cardstyle import CardStyleError, font_family
+from podcast.catalog.categories import category_problem
+from podcast.catalog.errors import read_model
+from podcast.catalog.language import check_language
+from podcast.catalog.models import ShowEntry, ShowFile
+from podcast.catalog.names import SHOW_FILE
+from podcast.catalog.people import resolve_people
+from podcast.catalog.yamlsource import YamlSource
+from podcast.problems import Problems
+
+DESCRIPTION_MAX_BYTES = 4000  # Apple Podcasts' limit for the channel description
+
+
+def load_show(assets: Assets) -> tuple[ShowEntry | None, YamlSource | None]:
+    """The show at ``assets.root``, or None (with problems) if show.yaml is unusable.
+
+    With bad artwork the show is still returned, so its episodes get checked too;
+    the error already recorded keeps the catalog from being used.
+    """
+    root, problems = assets.root, assets.problems
+    path = root / SHOW_FILE
+    if not path.is_file():
+        problems.add(path, None, "", f"not found (every catalog needs a {SHOW_FILE})")
+        return None, None
+    meta, source = read_model(path, ShowFile, problems)
+    if meta is None or source is None:
+        return None, source
+    check_language(meta.language, source, problems)
+    size = len(meta.description.encode("utf-8"))
+    if size > DESCRIPTION_MAX_BYTES:
+        problems.add(
+            path,
+            source.line(("description",)),
+            "description",
+            f"is {size} bytes long in UTF-8 (expected at most {DESCRIPTION_MAX_BYTES}: "
+            "Apple Podcasts rejects longer ones)",
+        )
+    for index, category in enumerate(meta.categories):
+        problem = category_problem(category)
+        if problem:
+            problems.add(path, source.line(("categories", index)), f"categories[{index}]", problem)
+    try:
+        timezone = zoneinfo.ZoneInfo(meta.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.add(
+            path,
+            source.line(("timezone",)),
+            "timezone",
+            f'"{meta.timezone}" is not a time zone (expected e.g. Europe/Berlin or UTC)',
+        )
+        timezone = zoneinfo.ZoneInfo("UTC")
+    artwork = assets.artwork(root / meta.artwork, source, ("artwork",))
+    for field in ("intro", "outro"):
+        jingle = getattr(meta.audio, field)
+        if jingle is not None:
+            assets.jingle(root / jingle, source, ("audio", field))
+    for key, person in meta.people.items():
+        assets.person_image(person, root, source, ("people", key, "image"))
+    check_card_font(meta, root, source, problems)
+    hosts = resolve_people(meta.hosts, meta.people, source, "hosts", problems)
+    return ShowEntry(
+        meta=meta,
+        root=root,
+        artwork=artwork or root / meta.artwork,
+        hosts=hosts,
+        timezone=timezone,
+    ), source
+
+
+def check_card_font(meta: ShowFile, root: Path, source: YamlSource, problems: Problems) -> None:
+    """``cards.font`` exists and loads as a font, as the cards stage will load it."""
+    font = meta.cards.font
+    if font is None:
+        return
+    try:
+        font_family(root / font, font)
+    except CardStyleError as error:
+        problems.add(source.path, source.line(("cards", "font")), "cards.font", str(error))
