@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,13 +20,10 @@ from mutagen.mp3 import MP3
 from podcast.audio.normalize import LoudnessReport, LoudnessTarget, Source, normalize
 from podcast.catalog.models import AudioSettings, EpisodeEntry
 from podcast.problems import PodcastError
+from podcast.progress import AudioProgress, PhaseProgress
 from podcast.writer import file_sha256
 
-Progress = Callable[[str, float, float], None]  # phase, seconds done, seconds total
 CACHE_VERSION = "2"  # bump when the processing changes, so old cache entries are not reused
-
-# (slug, phase, seconds done, seconds total) — for progress bars
-AudioProgress = Callable[[str, str, float, float], None]
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,7 @@ def episode_target(settings: AudioSettings, channels: int) -> LoudnessTarget:
 
 
 def encode(
-    source: Source, out: Path, target: LoudnessTarget, progress: Progress | None = None
+    source: Source, out: Path, target: LoudnessTarget, progress: PhaseProgress | None = None
 ) -> LoudnessReport:
     """Normalize and encode ``source`` to ``out``: the stage's only audio work."""
     return normalize(source, out, target, progress)

@@ -43,6 +43,7 @@ from podcast.audio.loudness import (
 )
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line, probe
 from podcast.problems import PodcastError
+from podcast.progress import PassProgress
 
 MP3_LOSS = 0.45  # LU that MP3 encoding takes from integrated loudness (measured, 64–192 kbps)
 PEAK_MARGIN = 1.5  # dB between the limiter's sample-peak limit and the true-peak ceiling
@@ -51,8 +52,6 @@ TOLERANCE = 0.4  # LU: a result further than this from the target is encoded aga
 OUTPUT_RATE = 44100
 MIN_SAMPLE_RATE = 22050
 SPLIT_MINIMUM = 60.0  # s: longer masters are measured in two halves in parallel
-
-Progress = Callable[[float], None]  # called with seconds of audio done in the current pass
 
 
 class AudioError(PodcastError):
@@ -202,7 +201,7 @@ def check_source(source: Source) -> None:
 def measure_source(
     source: Source,
     channels: int,
-    progress: Progress | None = None,
+    progress: PassProgress | None = None,
     rate: int | None = None,
 ) -> Loudness:
     """The loudness of the (joined) source.  A long PCM or FLAC master on its own, at its own
@@ -244,7 +243,7 @@ def _encode_and_measure(
     target: LoudnessTarget,
     chain: str,
     rate: int,
-    progress: Progress | None,
+    progress: PassProgress | None,
     loudness: bool = False,
 ) -> Loudness:
     """Encode ``source`` through ``chain`` into the MP3 ``out`` and measure the MP3
@@ -353,7 +352,7 @@ def normalize(
     """
     check_source(source)
 
-    def phase(name: str, total: float) -> Progress | None:
+    def phase(name: str, total: float) -> PassProgress | None:
         if progress is None:
             return None
         return lambda done: progress(name, done, total)
