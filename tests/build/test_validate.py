@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from click.testing import CliRunner
 
 from podcast.build import BuildOptions, build, validate
 from podcast.build.identity import PublishedEpisode, PublishedState
 from podcast.catalog import load_catalog
+from podcast.cli import cli
+from podcast.paths import STATE_PATH
 from podcast.problems import CatalogError
 from podcast.writer import file_sha256
 from tests.conftest import edit
@@ -131,3 +134,22 @@ def test_a_matching_state_passes_without_hashing_or_encoding(catalog_dir, tmp_pa
     assert len(catalog.episodes) == 2 and problems.errors == []
     assert hashed == []  # every episode matched by slug: no master needed hashing
     assert not opts.cache.exists()
+
+
+def test_podcast_validate_reads_the_state_at_the_destination(catalog_dir, tmp_path):
+    target = tmp_path / "public"
+    target.mkdir()
+    state = published(catalog_dir, folge_14_positiv="guid-14", folge_15_weiter="guid-15")
+    (target / STATE_PATH).write_bytes(state)
+    runner = CliRunner()
+    args = ["validate", "-c", str(catalog_dir), "--to", str(target)]
+    ok = runner.invoke(cli, args)
+    assert ok.exit_code == 0, ok.output
+    assert "2 episode(s)" in ok.output
+    edit(catalog_dir / EP14 / "episode.yaml", "number: 14", 'number: 14\nguid: "other"')
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert f"{EP14}/episode.yaml:3: guid:" in result.output
+    assert '"other" would change the GUID' in result.output
+    assert "Traceback" not in result.output
+    assert not (catalog_dir.parent / ".cache").exists()  # nothing was encoded
