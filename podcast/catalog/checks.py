@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from podcast.catalog.limits import APPLE_DESCRIPTION_MAX
 from podcast.catalog.models import EpisodeEntry, EpisodeFile, Quote, SeasonEntry, format_timestamp
 from podcast.catalog.names import EPISODE_FILE, SEASON_FILE
 from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError, format_loc
 from podcast.problems import Problems
 
 SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 120.0
+
+
+def check_description(meta: EpisodeFile, source: YamlSource, problems: Problems) -> None:
+    """Show notes longer than Apple Podcasts shows are a warning."""
+    length = len(meta.description)
+    if length > APPLE_DESCRIPTION_MAX:
+        problems.warn(
+            source.path,
+            source.line(("description",)),
+            "description",
+            f"is {length} characters long (Apple Podcasts shows the first "
+            f"{APPLE_DESCRIPTION_MAX}; put what matters first, or move the rest to the page)",
+        )
 
 
 def check_times(meta: EpisodeFile, duration: float, source: YamlSource, problems: Problems) -> None:

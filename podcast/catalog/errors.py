@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from podcast.catalog.limits import check_texts
 from podcast.catalog.models import UNION_TAGS
 from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError, format_loc
 from podcast.problems import Problems
@@ -97,11 +98,14 @@ def validate_model(model: type[BaseModel], source: YamlSource, problems: Problem
     if not isinstance(data, dict):
         problems.add(source.path, 1, "", f"expected a mapping of keys, found {found(data)}")
         return None
+    reported = check_texts(source, problems)
     try:
         return model.model_validate(data)
     except ValidationError as errors:
         for error in errors.errors():
             loc = tuple(p for p in error["loc"] if p not in UNION_TAGS)
+            if loc in reported:
+                continue  # already said what is wrong with that text
             line = source.line(loc, key=error["type"] == "extra_forbidden")
             problems.add(source.path, line, format_loc(loc), _describe(model, error))
         return None

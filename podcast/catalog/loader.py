@@ -14,10 +14,11 @@ The walk is here; what each file is checked for lives next to it: :mod:`.show`,
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from podcast.catalog.assets import Assets
-from podcast.catalog.checks import check_times, check_unique
+from podcast.catalog.checks import check_description, check_times, check_unique
 from podcast.catalog.errors import read_model
 from podcast.catalog.models import (
     Catalog,
@@ -67,13 +68,14 @@ def load_episode(
             assets.person_image(ref, folder, source, ("guests", index, "image"))
     meta = resolve_speakers(meta, guests, hosts, people, source, problems)
     audio_path = folder / meta.audio
-    audio = assets.audio(audio_path, source)
+    audio = assets.audio(audio_path, meta.audio, source)
     if meta.artwork:
-        artwork = assets.artwork(folder / meta.artwork, source, ("artwork",))
+        artwork = assets.artwork(folder / meta.artwork, meta.artwork, source, ("artwork",))
     else:
         found = next((folder / n for n in ARTWORK_NAMES if (folder / n).is_file()), None)
-        artwork = found and assets.artwork(found, source, ("artwork",))
-    transcript = assets.transcript(folder, meta, source)
+        artwork = found and assets.artwork(found, found.name, source, ("artwork",))
+    transcript = assets.transcript(folder, meta, source, audio.duration if audio else None)
+    check_description(meta, source, problems)
     if audio is None:
         return None, source
     check_times(meta, audio.duration, source, problems)
@@ -99,6 +101,8 @@ def load_episode(
 def _walk(assets: Assets) -> Catalog | None:
     root, problems = assets.root, assets.problems
     show, _ = load_show(assets)
+    if show is not None:
+        assets = replace(assets, media_roots=show.media_roots)
     seasons: list[SeasonEntry] = []
     episodes: list[tuple[EpisodeEntry, YamlSource]] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from dataclasses import replace
 from pathlib import Path
 
 from podcast.catalog.assets import Assets
@@ -33,6 +34,7 @@ def load_show(assets: Assets) -> tuple[ShowEntry | None, YamlSource | None]:
     meta, source = read_model(path, ShowFile, problems)
     if meta is None or source is None:
         return None, source
+    assets = replace(assets, media_roots=media_roots(meta, root, source, problems))
     check_language(meta.language, source, problems)
     size = len(meta.description.encode("utf-8"))
     if size > DESCRIPTION_MAX_BYTES:
@@ -57,14 +59,14 @@ def load_show(assets: Assets) -> tuple[ShowEntry | None, YamlSource | None]:
             f'"{meta.timezone}" is not a time zone (expected e.g. Europe/Berlin or UTC)',
         )
         timezone = zoneinfo.ZoneInfo("UTC")
-    artwork = assets.artwork(root / meta.artwork, source, ("artwork",))
+    artwork = assets.artwork(root / meta.artwork, meta.artwork, source, ("artwork",))
     for field in ("intro", "outro"):
         jingle = getattr(meta.audio, field)
         if jingle is not None:
-            assets.jingle(root / jingle, source, ("audio", field))
+            assets.jingle(root / jingle, jingle, source, ("audio", field))
     for key, person in meta.people.items():
         assets.person_image(person, root, source, ("people", key, "image"))
-    check_card_font(meta, root, source, problems)
+    check_card_font(meta, assets, source)
     hosts = resolve_people(meta.hosts, meta.people, source, "hosts", problems)
     return ShowEntry(
         meta=meta,
@@ -72,15 +74,37 @@ def load_show(assets: Assets) -> tuple[ShowEntry | None, YamlSource | None]:
         artwork=artwork or root / meta.artwork,
         hosts=hosts,
         timezone=timezone,
+        media_roots=assets.media_roots,
     ), source
 
 
-def check_card_font(meta: ShowFile, root: Path, source: YamlSource, problems: Problems) -> None:
-    """``cards.font`` exists and loads as a font, as the cards stage will load it."""
+def media_roots(
+    meta: ShowFile, root: Path, source: YamlSource, problems: Problems
+) -> tuple[Path, ...]:
+    """``media_roots:`` resolved (relative to show.yaml); each must be a folder."""
+    folders = []
+    for index, written in enumerate(meta.media_roots):
+        folder = (root / written).resolve()
+        if not folder.is_dir():
+            problems.add(
+                source.path,
+                source.line(("media_roots", index)),
+                f"media_roots[{index}]",
+                f'"{written}" is not a folder (it is {folder}; expected a folder that holds '
+                "media of this catalog, absolute or relative to show.yaml)",
+            )
+            continue
+        folders.append(folder)
+    return tuple(folders)
+
+
+def check_card_font(meta: ShowFile, assets: Assets, source: YamlSource) -> None:
+    """``cards.font`` is inside the catalog, exists and loads, as the cards stage loads it."""
     font = meta.cards.font
-    if font is None:
+    loc = ("cards", "font")
+    if font is None or not assets.font(assets.root / font, font, source, loc):
         return
     try:
-        font_family(root / font, font)
+        font_family(assets.root / font, font)
     except CardStyleError as error:
-        problems.add(source.path, source.line(("cards", "font")), "cards.font", str(error))
+        assets.problems.add(source.path, source.line(loc), "cards.font", str(error))
