@@ -116,7 +116,7 @@ def _number(value: Any) -> int:
     return value
 
 
-Number = Annotated[int, BeforeValidator(_number), Field(ge=NUMBER_MIN, le=NUMBER_MAX)]
+Number = Annotated[int, Field(ge=NUMBER_MIN, le=NUMBER_MAX), BeforeValidator(_number)]
 NonEmpty = Annotated[str, Field(min_length=1)]
 
 

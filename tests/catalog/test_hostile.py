@@ -466,3 +466,12 @@ def test_podcast_validate_reports_a_hostile_catalog_without_traceback(catalog_di
         f"{EPISODE}:18: quotes[0].start:",
     ):
         assert where in result.output, result.output
+
+
+def test_the_json_schema_says_the_number_range():
+    from podcast.catalog import EpisodeFile, SeasonFile
+
+    for model in (EpisodeFile, SeasonFile):
+        schema = model.model_json_schema()["properties"]["number"]
+        schema = next(s for s in schema.get("anyOf", [schema]) if s.get("type") == "integer")
+        assert (schema["minimum"], schema["maximum"]) == (1, 99_999)
