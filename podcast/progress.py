@@ -62,7 +62,7 @@ def audio_progress(enabled: bool, total_episodes: int = 0) -> Iterator[AudioProg
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     lock = threading.Lock()
     bars = Progress(
@@ -73,7 +73,7 @@ def audio_progress(enabled: bool, total_episodes: int = 0) -> Iterator[AudioProg
         console=Console(stderr=True),
         transient=True,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     overall = bars.add_task("audio (all episodes)", total=max(1, total_episodes) * 2)
     done_parts: dict[str, float] = {}
 

@@ -17,9 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     PlainValidator,
@@ -28,6 +26,17 @@ from pydantic import (
 )
 
 from podcast.catalog.cardstyle import check_colour
+from podcast.catalog.fields import Email, HttpUrl, Model, NonEmpty
+from podcast.catalog.podcasting20 import (
+    Funding,
+    License,
+    Location,
+    Medium,
+    RemoteItem,
+    SocialInteract,
+    Txt,
+    UpdateFrequency,
+)
 
 TIME_PATTERN = re.compile(r"^(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)(?:\.(\d{1,3}))?$")
 MAX_TIME = 999 * 3600 + 59 * 60 + 59.999  # the longest time HH:MM:SS.mmm can say
@@ -79,15 +88,6 @@ Timestamp = Annotated[
 ]
 
 
-def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+\.[^\s]*$|^https?://localhost(:\d+)?(/\S*)?$", value):
-        raise ValueError(f'"{value}" is not an absolute http(s) URL')
-    return value
-
-
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
-
-
 def _base_url(value: str) -> str:
     if "?" in value or "#" in value:
         raise ValueError(
@@ -97,7 +97,7 @@ def _base_url(value: str) -> str:
     return value
 
 
-BaseUrl = Annotated[str, AfterValidator(_http_url), AfterValidator(_base_url)]
+BaseUrl = Annotated[HttpUrl, AfterValidator(_base_url)]
 
 
 def _number(value: Any) -> int:
@@ -117,22 +117,6 @@ def _number(value: Any) -> int:
 
 
 Number = Annotated[int, Field(ge=NUMBER_MIN, le=NUMBER_MAX), BeforeValidator(_number)]
-NonEmpty = Annotated[str, Field(min_length=1)]
-
-
-def _email(value: str) -> str:
-    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-        raise ValueError(f'"{value}" is not an e-mail address')
-    return value
-
-
-Email = Annotated[str, AfterValidator(_email)]
-
-
-class Model(BaseModel):
-    """Base of all catalog models: immutable, unknown keys forbidden."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
 class Person(Model):
@@ -255,6 +239,18 @@ def _takeaway(value: Any) -> Any:
 TakeawayItem = Annotated[Takeaway, BeforeValidator(_takeaway)]
 
 
+def _prefix(value: str) -> str:
+    if not value.endswith("/") or "?" in value or "#" in value:
+        raise ValueError(
+            f'"{value}" is not an analytics prefix (expected a URL ending in "/", without '
+            "query or fragment, e.g. https://op3.dev/e/)"
+        )
+    return value
+
+
+AnalyticsPrefix = Annotated[HttpUrl, AfterValidator(_prefix)]
+
+
 class ShowFile(Model):
     """``show.yaml``: the channel."""
 
@@ -287,6 +283,19 @@ class ShowFile(Model):
     locked: bool = True
     new_feed_url: HttpUrl | None = Field(None, description="Set when the show moved to a new feed")
     publish_to: str | None = Field(None, description="s3://bucket/prefix or a local folder")
+    analytics_prefix: AnalyticsPrefix | None = Field(
+        None,
+        description="Put in front of enclosure URLs in the feed only, e.g. https://op3.dev/e/",
+    )
+    # Podcasting 2.0 (podcast:…), each written only when set; see catalog/podcasting20.py
+    medium: Medium = "podcast"
+    funding: tuple[Funding, ...] = Field(default_factory=tuple)
+    license: License | None = None
+    location: Location | None = None
+    txt: tuple[Txt, ...] = Field(default_factory=tuple)
+    update_frequency: UpdateFrequency | None = None
+    social_interact: tuple[SocialInteract, ...] = Field(default_factory=tuple)
+    podroll: tuple[RemoteItem, ...] = Field(default_factory=tuple, description="Partner shows")
     media_roots: tuple[NonEmpty, ...] = Field(
         default_factory=tuple,
         description="Folders outside the catalog that may hold its media (e.g. masters on a "
@@ -343,6 +352,11 @@ class EpisodeFile(Model):
     transcript: str | None = None
     guid: str | None = None
     slug: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    # Podcasting 2.0 for this episode (podcast:…), each written only when set
+    license: License | None = None
+    location: Location | None = None
+    txt: tuple[Txt, ...] = Field(default_factory=tuple)
+    social_interact: tuple[SocialInteract, ...] = Field(default_factory=tuple)
 
 
 # --- the resolved catalog -------------------------------------------------
@@ -368,6 +382,11 @@ class ShowEntry(Model):
     @property
     def feed_url(self) -> str:
         return self.url("feed.xml")
+
+    def enclosure_url(self, url: str) -> str:
+        """``url`` as the feed's enclosures give it: behind the analytics prefix, if any."""
+        prefix = self.meta.analytics_prefix
+        return prefix + url.split("://", 1)[-1] if prefix else url
 
     def url(self, relpath: str) -> str:
         return self.meta.base_url.rstrip("/") + "/" + relpath.lstrip("/")

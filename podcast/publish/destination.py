@@ -18,7 +18,6 @@ Action = Literal["upload", "update", "delete"]
 INTERNAL = frozenset({INDEX_PATH, LOCK_PATH})
 #: A lock older than this may be broken with ``--break-lock``.
 STALE_LOCK = dt.timedelta(minutes=30)
-MEDIA_SUFFIXES = (".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".opus", ".flac", ".wav")
 
 
 @dataclass(frozen=True)

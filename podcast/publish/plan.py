@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
 
+from podcast.mime import MEDIA_SUFFIXES, suffix_of
 from podcast.paths import FEED_PATH, INDEX_PATH, STATE_PATH
 from podcast.problems import PodcastError
-from podcast.publish.destination import INTERNAL, MEDIA_SUFFIXES, Change, Destination, Upload
+from podcast.publish.destination import INTERNAL, Change, Destination, Upload
 from podcast.writer import file_sha256
 
 Action = Literal["upload", "update", "delete"]
@@ -168,14 +169,17 @@ def feed_enclosures(feed: bytes) -> dict[str, int | None]:
     )
     if not self_href.endswith(FEED_PATH):
         raise PodcastError(f'{FEED_PATH}: no <atom:link rel="self"> ending in {FEED_PATH}')
-    base = self_href[: -len(FEED_PATH)]
+    # Without its scheme: behind an analytics prefix (https://op3.dev/e/cdn.example.org/…)
+    # an enclosure still names the file below the feed's folder.
+    base = self_href[: -len(FEED_PATH)].split("://", 1)[-1]
     found: dict[str, int | None] = {}
     for enclosure in channel.iter("enclosure"):
         url = enclosure.get("url", "")
-        if not url.startswith(base):
+        at = url.find(base)
+        if at < 0:
             continue
         length = enclosure.get("length", "")
-        found[unquote(url[len(base) :])] = int(length) if length.isdigit() else None
+        found[unquote(url[at + len(base) :])] = int(length) if length.isdigit() else None
     return found
 
 
@@ -200,7 +204,7 @@ def referenced_media(
     return {
         c
         for c in candidates
-        if c.endswith(MEDIA_SUFFIXES)
+        if suffix_of(c) in MEDIA_SUFFIXES
         and (c in references or any(r.endswith("/" + c) for r in references))
     }
 

@@ -21,13 +21,9 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import PurePosixPath
 from typing import Any
 
-import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from podcast.catalog import slugify
@@ -37,7 +33,6 @@ from podcast.catalog.models import (
     Person,
     Quote,
     SeasonEntry,
-    format_timestamp,
 )
 from podcast.catalog.transcript import Cue, parse_transcript
 from podcast.feed.rss import EpisodeMedia
@@ -50,7 +45,6 @@ from podcast.paths import (
     clip_path,
     episode_artwork_path,
     episode_page,
-    episode_page_at,
     loudness_plot_path,
     loudness_report_path,
     page_file,
@@ -58,20 +52,14 @@ from podcast.paths import (
     season_page,
     transcript_path,
 )
+from podcast.templating import environment
 from podcast.writer import Writer
 
 OWNER = "site"
 ASSET_FILES = ("style.css", "player.js")
 LATEST_ON_INDEX = 10
 # Raw HTML in show notes is shown as text (html=False); nh3 then cleans what Markdown made.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _CSS_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s/]+\))$")
-
-
-def render_markdown(text: str) -> Markup:
-    """Markdown to sanitized HTML (no scripts, no event handlers, safe links)."""
-    html = _MARKDOWN.render(text)
-    return Markup(nh3.clean(html, link_rel="noopener noreferrer"))
 
 
 def json_ld(data: Mapping[str, Any]) -> Markup:
@@ -95,42 +83,6 @@ def iso_duration(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"PT{hours}H{minutes}M{secs}S" if hours else f"PT{minutes}M{secs}S"
-
-
-def seconds_attr(seconds: float) -> str:
-    return f"{seconds:.3f}".rstrip("0").rstrip(".")
-
-
-def initials(name: str) -> str:
-    """'Prof. Dr. Jutta Rump' -> 'JR' (titles ending in a dot are skipped)."""
-    words = [w for w in name.split() if not w.endswith(".") and w[:1].isalnum()] or name.split()
-    if not words:
-        return "?"
-    letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
-    return letters.upper()
-
-
-def environment(catalog: Catalog) -> Environment:
-    """Templates from ``theme/`` next to the catalog first, then the package's."""
-    theme = catalog.show.root / "theme"
-    loaders = [FileSystemLoader(str(theme))] if theme.is_dir() else []
-    loaders.append(FileSystemLoader(str(files("podcast") / "templates")))
-    env = Environment(
-        loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-    )
-    env.filters["markdown"] = render_markdown
-    env.filters["timestamp"] = lambda s: format_timestamp(s, millis=False)
-    env.filters["clock"] = lambda s: format_timestamp(s, millis=False).removeprefix("00:")
-    env.filters["seconds"] = seconds_attr
-    env.filters["initials"] = initials
-    env.globals.update(
-        episode_page=episode_page, episode_page_at=episode_page_at, season_page=season_page
-    )
-    return env
 
 
 @dataclass(frozen=True)
@@ -160,8 +112,10 @@ class Site:
         episodes: Sequence[EpisodeEntry],
         media: Mapping[str, EpisodeMedia],
         writer: Writer,
+        now: dt.datetime,
     ):
         self.catalog = catalog
+        self.now = now  # which episodes are public: those the build publishes
         self.show = catalog.show
         self.episodes = tuple(episodes)
         self.media = media
@@ -190,11 +144,8 @@ class Site:
         duration = self.media[episode.slug].duration
         return self.t.minutes.format(n=max(1, round(duration / 60)))
 
-    def season_episodes(self, season: SeasonEntry) -> tuple[EpisodeEntry, ...]:
-        return tuple(e for e in self.episodes if e.season.number == season.number)
-
     def episode_count(self, season: SeasonEntry) -> str:
-        return self.t.count("episode_count", len(self.season_episodes(season)))
+        return self.t.count("episode_count", len(self.catalog.season_episodes(season, self.now)))
 
     def image_of(self, person: Person) -> str | None:
         """The relpath of the person's picture, if the build has it (the build stage
@@ -316,8 +267,10 @@ class Site:
         """Write the static files; return their URLs (relative to the site root) with a
         content hash, so browsers never keep a stale copy."""
         urls = {}
+        loader = self.env.loader
+        assert loader is not None  # templating.environment always has one
         for name in ASSET_FILES:
-            text, _, _ = self.env.loader.get_source(self.env, f"assets/{name}")
+            text, _, _ = loader.get_source(self.env, f"assets/{name}")
             self.writer.write_text(ASSETS + name, text, OWNER)
             digest = hashlib.sha256(text.encode()).hexdigest()[:10]
             urls[name] = f"{ASSETS}{name}?v={digest}"
@@ -338,9 +291,10 @@ class Site:
 
     def render(self) -> None:
         cards = self.show.meta.cards
+        seasons = [s for s in self.catalog.seasons if s.number >= 0]
         common = {
             "assets": self.assets(),
-            "seasons": [s for s in self.catalog.seasons if s.number >= 0],
+            "seasons": seasons,
             "colors": {
                 "background": css_color(cards.background, "#1d3557"),
                 "foreground": css_color(cards.foreground, "#ffffff"),
@@ -360,12 +314,12 @@ class Site:
             jsonld=json_ld(series),
             **common,
         )
-        for season in common["seasons"]:
+        for season in seasons:
             self.page(
                 "season.html",
                 season_page(season),
                 season=season,
-                season_episodes=self.season_episodes(season),
+                season_episodes=self.catalog.season_episodes(season, self.now),
                 jsonld=json_ld({"@context": "https://schema.org", **self.season_ld(season)}),
                 **common,
             )
@@ -388,7 +342,7 @@ class Site:
         items = [item for episode in self.episodes for item in self.quotes(episode)]
         speakers = sorted({item.quote.speaker for item in items}, key=str.casefold)
         quote_seasons = [
-            s for s in common["seasons"] if any(i.episode.season.number == s.number for i in items)
+            s for s in seasons if any(i.episode.season.number == s.number for i in items)
         ]
         self.page(
             "quotes.html",
@@ -410,8 +364,10 @@ def render_site(
 ) -> None:
     """Write the index, season, episode and quotes pages and their assets.
 
+    ``episodes`` are the catalog's episodes public at ``now`` (the ones the build
+    publishes); the season pages list the catalog's public episodes of each season.
+
     Runs after the stages whose files the pages link (media, feed helpers, quote
     cards), since it links only what ``writer`` has written.
     """
-    del now  # the pages show publication dates, not the build time
-    Site(catalog, episodes, media, writer).render()
+    Site(catalog, episodes, media, writer, now).render()

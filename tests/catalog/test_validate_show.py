@@ -88,12 +88,12 @@ def test_cards_name_the_field_when_given_an_unchecked_style(catalog_dir):
 
 
 def test_a_language_without_labels_is_a_warning(catalog_dir):
-    edit(catalog_dir / "show.yaml", "language: de", "language: fr")
+    edit(catalog_dir / "show.yaml", "language: de", "language: nl")
     catalog, [problem] = problems_of(catalog_dir, "language")
     assert catalog is not None  # a warning only
     assert (problem.file, problem.line, problem.severity) == (SHOW, 4, "warning")
     assert problem.message == (
-        '"fr" has no labels of its own: pages, feed notes and cards fall back to English'
+        '"nl" has no labels of its own: pages, feed notes and cards fall back to English'
     )
 
 
