@@ -38,6 +38,8 @@ class Assets:
         """Whether ``path`` (as ``written`` in the YAML) resolves inside the catalog or a root."""
         try:
             resolved = path.resolve()
+        except ValueError:  # a NUL byte: already an error of the text itself
+            return False
         except (OSError, RuntimeError):  # a symlink loop
             self._add(source, loc, f'"{written}" cannot be resolved (a symlink loop?)')
             return False

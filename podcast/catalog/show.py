@@ -84,7 +84,12 @@ def media_roots(
     """``media_roots:`` resolved (relative to show.yaml); each must be a folder."""
     folders = []
     for index, written in enumerate(meta.media_roots):
-        folder = (root / written).resolve()
+        try:
+            folder = (root / written).resolve()
+        except ValueError:  # a NUL byte: already an error of the text itself
+            continue
+        except (OSError, RuntimeError):  # a symlink loop
+            folder = root / written
         if not folder.is_dir():
             problems.add(
                 source.path,

@@ -475,3 +475,27 @@ def test_the_json_schema_says_the_number_range():
         schema = model.model_json_schema()["properties"]["number"]
         schema = next(s for s in schema.get("anyOf", [schema]) if s.get("type") == "integer")
         assert (schema["minimum"], schema["maximum"]) == (1, 99_999)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "line"),
+    [
+        ("audio: master.flac", 'audio: "master\\0.flac"', "audio", 4),
+        ("summary:", 'transcript: "t\\0.vtt"\nsummary:', "transcript", 5),
+        ("summary:", 'artwork: "a\\0.jpg"\nsummary:', "artwork", 5),
+    ],
+)
+def test_a_nul_byte_in_a_file_name_is_one_error_not_a_traceback(catalog_dir, old, new, field, line):
+    edit(episode_yaml(catalog_dir), old, new)
+    catalog, problem = only(catalog_dir, field)
+    assert catalog is None
+    assert (problem.file, problem.line) == (EPISODE, line)
+    assert "control character U+0000" in problem.message
+
+
+def test_a_symlink_loop_is_an_error_not_a_traceback(catalog_dir):
+    (catalog_dir / EP14 / "loop.flac").symlink_to(catalog_dir / EP14 / "loop.flac")
+    edit(episode_yaml(catalog_dir), "audio: master.flac", "audio: loop.flac")
+    catalog, problem = only(catalog_dir, "audio")
+    assert catalog is None
+    assert "loop.flac" in problem.message
