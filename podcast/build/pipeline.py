@@ -21,8 +21,7 @@ from podcast.build.identity import (
     read_state,
 )
 from podcast.build.placement import place_loudness_reports, place_media, place_person_images
-from podcast.catalog import load_catalog
-from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.catalog import Catalog, EpisodeEntry, load_catalog
 from podcast.feed.rss import EpisodeMedia, render_feed
 from podcast.paths import (
     FEED_PATH,

@@ -143,6 +143,7 @@ class Assets:
         Cues out of order, overlapping or past the end of the audio are warnings.
         """
         loc = ("transcript",)
+        path: Path | None
         if meta.transcript:
             path = folder / meta.transcript
             if not self.inside(path, meta.transcript, source, loc):

@@ -101,15 +101,15 @@ def check_unique(
     """Season numbers, episode numbers within a season, slugs and explicit guids are unique."""
     seen_seasons: dict[int, SeasonEntry] = {}
     for season in seasons:
-        other = seen_seasons.setdefault(season.number, season)
-        if other is not season:
+        first = seen_seasons.setdefault(season.number, season)
+        if first is not season:
             path = season.folder / SEASON_FILE
             problems.add(
                 path,
                 _line(path, ("number",)),
                 "number",
                 f"season {season.number} is already "
-                f"{problems.display(other.folder / SEASON_FILE)} "
+                f"{problems.display(first.folder / SEASON_FILE)} "
                 "(expected unique numbers)",
             )
     numbers: dict[tuple[int, int], EpisodeEntry] = {}

@@ -39,7 +39,7 @@ def probe_audio(path: Path) -> AudioInfo:
         info = mutagen.File(path)
     except mutagen.MutagenError:
         info = None  # let ffmpeg have a go: it reads more than mutagen does
-    if info is not None and getattr(info.info, "length", 0):
+    if info is not None and getattr(info.info, "length", None):
         codec = type(info).__name__.lower()
         channels = getattr(info.info, "channels", 0) or 0
         rate = getattr(info.info, "sample_rate", 0) or 0
@@ -108,6 +108,8 @@ def image_header(path: Path) -> tuple[str, int, int]:
     Decoding an image that says it has 20000×20000 px takes gigabytes (PIL refuses it with
     an exception), so the size is known, and bounded, before PIL sees the file.
     """
+    size: tuple[int, int] | None
+    fmt: str | None
     with path.open("rb") as handle:
         head = handle.read(32)
         if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -116,7 +118,7 @@ def image_header(path: Path) -> tuple[str, int, int]:
             size, fmt = _jpeg_size(handle), "JPEG"
         else:
             size, fmt = None, _other_format(path)
-    if size is None:
+    if size is None or fmt is None:
         if fmt in IMAGE_FORMATS or fmt is None:
             raise MediaError(f'"{path.name}" is not an image (expected JPEG or PNG)')
         raise MediaError(f'"{path.name}" is {fmt} (expected JPEG or PNG)')
