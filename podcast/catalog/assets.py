@@ -20,6 +20,8 @@ from podcast.catalog.yamlsource import Loc, YamlSource, format_loc
 from podcast.problems import Problems
 
 MIN_SAMPLE_RATE = 22050
+CUE_TOLERANCE = 0.001  # s: cue times are written to the millisecond
+CUE_PAST_END = 0.5  # s: a last cue may end a little after the master (rounded durations)
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,7 @@ class Assets:
         """Warn about cues that start before the previous one ends, or end past the audio."""
         previous: Cue | None = None
         for cue in cues:
-            if previous is not None and cue.start < previous.end:
+            if previous is not None and cue.start < previous.end - CUE_TOLERANCE:
                 self.problems.warn(
                     path,
                     cue.line,
@@ -183,7 +185,7 @@ class Assets:
                     f"ends ({format_timestamp(previous.end)}) (expected cues in order, "
                     "one after the other)",
                 )
-            if duration is not None and cue.end > duration + 0.5:
+            if duration is not None and cue.end > duration + CUE_PAST_END:
                 self.problems.warn(
                     path,
                     cue.line,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from podcast.catalog.limits import APPLE_DESCRIPTION_MAX
+from podcast.catalog.limits import APPLE_DESCRIPTION_MAX, MAX_TEXT
 from podcast.catalog.models import EpisodeEntry, EpisodeFile, Quote, SeasonEntry, format_timestamp
 from podcast.catalog.names import EPISODE_FILE, SEASON_FILE
 from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError, format_loc
@@ -16,7 +16,7 @@ SOUNDBITE_MIN, SOUNDBITE_MAX = 15.0, 120.0
 def check_description(meta: EpisodeFile, source: YamlSource, problems: Problems) -> None:
     """Show notes longer than Apple Podcasts shows are a warning."""
     length = len(meta.description)
-    if length > APPLE_DESCRIPTION_MAX:
+    if APPLE_DESCRIPTION_MAX < length <= MAX_TEXT:  # longer ones are errors (limits.py)
         problems.warn(
             source.path,
             source.line(("description",)),

@@ -196,6 +196,7 @@ def test_an_absurdly_long_text_is_an_error(catalog_dir):
     )
     catalog, problem = only(catalog_dir, "description")
     assert catalog is None
+    assert not [p for p in load(catalog_dir)[1] if p.severity == "warning"]  # the error says it
     assert problem.line == 6
     assert "150" in problem.message and "expected at most 100000 characters" in problem.message
 
