@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from click.testing import CliRunner
@@ -153,3 +154,38 @@ def test_podcast_validate_reads_the_state_at_the_destination(catalog_dir, tmp_pa
     assert '"other" would change the GUID' in result.output
     assert "Traceback" not in result.output
     assert not (catalog_dir.parent / ".cache").exists()  # nothing was encoded
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            "timezone:",
+            "cards:\n  font: missing.ttf\ntimezone:",
+            "cards.font",
+            'font file "missing.ttf"',
+        ),
+        ("timezone:", "cards:\n  background: nope\ntimezone:", "cards.background", "not a colour"),
+    ],
+)
+def test_card_style_errors_stop_the_build_before_any_audio(
+    catalog_dir, tmp_path, old, new, field, message
+):
+    edit(catalog_dir / "show.yaml", old, new)
+    [problem] = refused(options(catalog_dir, tmp_path, None))
+    assert (problem.file, problem.line, problem.field) == ("episodes/show.yaml", 16, field)
+    assert message in problem.message
+
+
+def test_a_language_without_labels_is_a_warning_of_validate_and_build(catalog_dir, tmp_path):
+    edit(catalog_dir / "show.yaml", "language: de", "language: nl")
+    opts = options(catalog_dir, tmp_path, None)
+    _, problems = validate(opts)
+    [warning] = problems.warnings
+    assert (warning.file, warning.line, warning.field) == ("episodes/show.yaml", 4, "language")
+    assert "fall back to English" in warning.message
+    assert not opts.cache.exists()  # validate encodes nothing
+    with pytest.raises(CatalogError) as error:  # --strict: warnings stop the build, before audio
+        build(replace(opts, strict=True))
+    assert [p.field for p in error.value.problems] == ["language"]
+    assert not opts.cache.exists()
