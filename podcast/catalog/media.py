@@ -156,10 +156,12 @@ def check_image(path: Path, max_pixels: int = MAX_IMAGE_PIXELS) -> tuple[str, in
             "e.g. 5000×5000)"
         )
     try:
-        with Image.open(path):
-            pass  # PIL reads the header it will decode from; the size is bounded above
-    except (UnidentifiedImageError, OSError):
-        raise MediaError(f'"{path.name}" is not an image (expected JPEG or PNG)') from None
+        with Image.open(path) as image:
+            image.verify()  # a PNG's chunks and checksums, without decoding its pixels
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise MediaError(
+            f'"{path.name}" is not a whole {fmt} image (it is cut short or damaged)'
+        ) from None
     return fmt, width, height
 
 

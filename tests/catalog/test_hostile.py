@@ -500,3 +500,12 @@ def test_a_symlink_loop_is_an_error_not_a_traceback(catalog_dir):
     catalog, problem = only(catalog_dir, "audio")
     assert catalog is None
     assert "loop.flac" in problem.message
+
+
+def test_a_truncated_png_is_refused(catalog_dir):
+    Image.effect_noise((400, 400), 64).convert("RGB").save(catalog_dir / "erika.png")
+    data = (catalog_dir / "erika.png").read_bytes()
+    (catalog_dir / "erika.png").write_bytes(data[: len(data) // 2])
+    edit(catalog_dir / "show.yaml", "    bio: Erika moderiert.", "    image: erika.png")
+    _, problem = only(catalog_dir, "people.erika.image")
+    assert '"erika.png" is not a whole PNG image (it is cut short or damaged)' in problem.message
