@@ -31,7 +31,7 @@ from podcast.catalog.models import (
 )
 from podcast.catalog.names import ARTWORK_NAMES, EPISODE_FILE, SEASON_FILE, slugify
 from podcast.catalog.people import resolve_people, resolve_speakers
-from podcast.catalog.show import load_show
+from podcast.catalog.show import load_show, stand_in_show
 from podcast.catalog.yamlsource import YamlSource
 from podcast.problems import Problems
 
@@ -100,9 +100,13 @@ def load_episode(
 
 def _walk(assets: Assets) -> Catalog | None:
     root, problems = assets.root, assets.problems
-    show, _ = load_show(assets)
-    if show is not None:
-        assets = replace(assets, media_roots=show.media_roots)
+    show, show_source = load_show(assets)
+    # With errors in show.yaml, its episodes are still checked against a stand-in.
+    for_episodes = show
+    if show is None and show_source is not None:
+        for_episodes = stand_in_show(root, show_source)
+    if for_episodes is not None:
+        assets = replace(assets, media_roots=for_episodes.media_roots)
     seasons: list[SeasonEntry] = []
     episodes: list[tuple[EpisodeEntry, YamlSource]] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
@@ -134,10 +138,10 @@ def _walk(assets: Assets) -> Catalog | None:
             season = broken_season(folder)
         else:
             seasons.append(season)
-        if show is None:
+        if for_episodes is None:
             continue
         for episode_folder in episode_folders:
-            entry, source = load_episode(episode_folder, season, show, assets)
+            entry, source = load_episode(episode_folder, season, for_episodes, assets)
             if entry is not None and source is not None:
                 episodes.append((entry, source))
     check_unique(seasons, episodes, problems)

@@ -6,18 +6,21 @@ import zoneinfo
 from dataclasses import replace
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
 from podcast.catalog.assets import Assets
 from podcast.catalog.cardstyle import CardStyleError, font_family
 from podcast.catalog.categories import category_problem
 from podcast.catalog.errors import read_model
 from podcast.catalog.language import check_language
-from podcast.catalog.models import ShowEntry, ShowFile
+from podcast.catalog.models import Person, ShowEntry, ShowFile
 from podcast.catalog.names import SHOW_FILE
 from podcast.catalog.people import resolve_people
 from podcast.catalog.yamlsource import YamlSource
 from podcast.problems import Problems
 
 DESCRIPTION_MAX_BYTES = 4000  # Apple Podcasts' limit for the channel description
+_PEOPLE = TypeAdapter(dict[str, Person])
 
 
 def load_show(assets: Assets) -> tuple[ShowEntry | None, YamlSource | None]:
@@ -76,6 +79,42 @@ def load_show(assets: Assets) -> tuple[ShowEntry | None, YamlSource | None]:
         timezone=timezone,
         media_roots=assets.media_roots,
     ), source
+
+
+def stand_in_show(root: Path, source: YamlSource) -> ShowEntry | None:
+    """Stands in for a show.yaml with errors, so the episodes are still checked in this run.
+
+    Only when its ``people:`` are valid (episodes refer to them); the errors already
+    recorded keep the catalog from being used.
+    """
+    data = source.data if isinstance(source.data, dict) else {}
+    try:
+        people = _PEOPLE.validate_python(data.get("people") or {})
+    except ValidationError:
+        return None
+    hosts = data.get("hosts") if isinstance(data.get("hosts"), list) else []
+    try:
+        timezone = zoneinfo.ZoneInfo(str(data.get("timezone") or "UTC"))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone = zoneinfo.ZoneInfo("UTC")
+    listed = data.get("media_roots")
+    roots = []
+    for written in listed if isinstance(listed, list) else ():
+        try:
+            folder = (root / str(written)).resolve()
+        except (OSError, RuntimeError, ValueError):
+            continue
+        if folder.is_dir():
+            roots.append(folder)
+    meta = ShowFile.model_construct(people=people, hosts=())
+    return ShowEntry.model_construct(
+        meta=meta,
+        root=root,
+        artwork=root / "artwork.jpg",
+        hosts=tuple(people[key] for key in hosts if isinstance(key, str) and key in people),
+        timezone=timezone,
+        media_roots=tuple(roots),
+    )
 
 
 def media_roots(

@@ -450,7 +450,9 @@ def test_ordered_cues_inside_the_audio_get_no_warning(catalog_dir):
 
 
 def test_podcast_validate_reports_a_hostile_catalog_without_traceback(catalog_dir, tmp_path):
-    edit(catalog_dir / "show.yaml", "    bio: Erika moderiert.", "    image: /etc/passwd")
+    fifteen = catalog_dir / "staffel-2/folge-15-weiter/episode.yaml"
+    edit(fifteen, "guests: [jutta]", "guests:\n  - name: Gast\n    image: /etc/passwd")
+    edit(catalog_dir / "show.yaml", "https://cdn.example.org/show", "https://x.example.com/?a=1")
     edit(episode_yaml(catalog_dir), "number: 14", "number: true")
     edit(episode_yaml(catalog_dir), '    start: "00:00:02"', "    start: .nan")
     edit(episode_yaml(catalog_dir), "title: Positiv irritierend", 'title: "\\a" #')
@@ -461,7 +463,8 @@ def test_podcast_validate_reports_a_hostile_catalog_without_traceback(catalog_di
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     for where in (
-        f"{SHOW}:21: people.erika.image:",
+        f"{SHOW}:10: base_url:",
+        "episodes/staffel-2/folge-15-weiter/episode.yaml:10: guests[0].image:",
         f"{EPISODE}:1: title:",
         f"{EPISODE}:2: number:",
         f"{EPISODE}:18: quotes[0].start:",
@@ -509,3 +512,17 @@ def test_a_truncated_png_is_refused(catalog_dir):
     edit(catalog_dir / "show.yaml", "    bio: Erika moderiert.", "    image: erika.png")
     _, problem = only(catalog_dir, "people.erika.image")
     assert '"erika.png" is not a whole PNG image (it is cut short or damaged)' in problem.message
+
+
+def test_episodes_are_checked_in_the_same_run_as_a_broken_show_yaml(catalog_dir):
+    edit(catalog_dir / "show.yaml", "https://cdn.example.org/show", "https://x.example.com/?a=1")
+    edit(episode_yaml(catalog_dir), "number: 14", "number: true")
+    fifteen = catalog_dir / "staffel-2/folge-15-weiter/episode.yaml"
+    edit(fifteen, "guests: [jutta]", "guests: [jutta, nobody]")
+    catalog, problems = load(catalog_dir)
+    assert catalog is None
+    assert [(p.file, p.line, p.field) for p in problems.sorted()] == [
+        (SHOW, 10, "base_url"),
+        (EPISODE, 2, "number"),
+        ("episodes/staffel-2/folge-15-weiter/episode.yaml", 8, "guests[1]"),  # jutta is known
+    ]
