@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -92,7 +93,8 @@ def stand_in_show(root: Path, source: YamlSource) -> ShowEntry | None:
         people = _PEOPLE.validate_python(data.get("people") or {})
     except ValidationError:
         return None
-    hosts = data.get("hosts") if isinstance(data.get("hosts"), list) else []
+    listed_hosts = data.get("hosts")
+    hosts: list[Any] = listed_hosts if isinstance(listed_hosts, list) else []
     try:
         timezone = zoneinfo.ZoneInfo(str(data.get("timezone") or "UTC"))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -106,7 +108,8 @@ def stand_in_show(root: Path, source: YamlSource) -> ShowEntry | None:
             continue
         if folder.is_dir():
             roots.append(folder)
-    meta = ShowFile.model_construct(people=people, hosts=())
+    known: dict[str, Any] = {"people": people, "hosts": ()}  # what episodes look up
+    meta = ShowFile.model_construct(**known)
     return ShowEntry.model_construct(
         meta=meta,
         root=root,
