@@ -17,6 +17,7 @@ from podcast import __version__
 from podcast.cli.audio import normalize
 from podcast.cli.build import build_command, publish_command
 from podcast.cli.catalog import schema, validate
+from podcast.cli.check import check
 from podcast.cli.common import print_problems
 from podcast.cli.quotes import quotes, takeaways
 from podcast.cli.serve import serve
@@ -62,6 +63,7 @@ def cli() -> None:
       podcast build         encode audio, write feed.xml and pages into feed/
       podcast publish       build, then copy feed/ to the destination (public/ by default)
       podcast serve         serve the published show for a podcast app on your network
+      podcast check         fetch the published show as apps do, report what is broken
       podcast quotes        list quotes; `quotes export` makes cards, slides, clips
     """
 
@@ -75,5 +77,6 @@ for command in (
     takeaways,
     normalize,
     serve,
+    check,
 ):
     cli.add_command(command)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,6 +112,12 @@ def build_command(
 )
 @click.option("--acl", default=None, help="Canned ACL for every object, e.g. public-read.")
 @click.option("--break-lock", is_flag=True, help="Break a publish lock older than 30 minutes.")
+@click.option(
+    "--check",
+    "check_after",
+    is_flag=True,
+    help="Then run `podcast check` on the published feed (base_url): exit 1 if it fails.",
+)
 @JOBS_OPTION
 @QUIET_OPTION
 def publish_command(
@@ -123,6 +130,7 @@ def publish_command(
     endpoint_url: str | None,
     acl: str | None,
     break_lock: bool,
+    check_after: bool,
     jobs: int | None,
     quiet: bool,
 ) -> None:
@@ -154,3 +162,9 @@ def publish_command(
     published = publish_show(options, Bars(progress_wanted(quiet)))
     print_build(published.build, build_dir, quiet)
     print_publish(published.report)
+    if check_after and not dry_run:
+        from podcast.check.run import CheckOptions
+        from podcast.cli.check import run_check
+
+        if not run_check(published.build.catalog.show.feed_url, CheckOptions()):
+            sys.exit(1)
