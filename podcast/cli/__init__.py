@@ -22,6 +22,7 @@ from podcast.cli.common import print_problems
 from podcast.cli.quotes import quotes, takeaways
 from podcast.cli.serve import serve
 from podcast.problems import CatalogError, PodcastError, Severity
+from podcast.writer import os_error_reason
 
 
 class PodcastGroup(click.Group):
@@ -42,6 +43,10 @@ class PodcastGroup(click.Group):
             sys.exit(1)
         except PodcastError as error:
             click.secho(f"error: {error}", fg="red", err=True)
+            sys.exit(1)
+        except OSError as error:  # a fault no stage turned into a message: still no traceback
+            where = f"{error.filename}: " if error.filename else ""
+            click.secho(f"error: {where}{os_error_reason(error)}", fg="red", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.secho(

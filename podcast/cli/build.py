@@ -45,6 +45,8 @@ def print_publish(report: PublishReport) -> None:
             click.echo(f"  {change.action:7} {change.relpath} ({change.size:,} bytes)")
     for relpath in report.kept:
         click.echo(f"  kept    {relpath} (a published episode still refers to it)")
+    for note in report.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
     deleted = sum(c.action == "delete" for c in report.changes)
     if report.dry_run:
         click.echo(
@@ -78,7 +80,7 @@ def build_command(
     """Validate, normalize and encode the audio, write the feed and pages into the build folder.
 
     Each episode is normalized to the show's loudness (audio: in show.yaml) and its
-    loudness report is printed and written to loudness/<episode>.json and .png.
+    loudness report is printed and written to loudness/<episode>-<hash>.json and .png.
     Published episodes keep their GUIDs and audio URLs: they are read from the
     published state (podcast-state.json) at the publish destination.
     """

@@ -159,8 +159,7 @@ class Site:
         return relpath if self.built(relpath) else None
 
     def loudness_plot(self, episode: EpisodeEntry) -> str | None:
-        relpath = loudness_plot_path(episode)
-        return relpath if self.built(relpath) else None
+        return self.writer.stored_as(loudness_plot_path(episode))
 
     def artwork_url(self, episode: EpisodeEntry) -> str:
         """The episode's own artwork if the build has it, else the show's (absolute URL)."""
@@ -206,8 +205,9 @@ class Site:
         chapters = chapters_path(media.relpath)
         if self.built(chapters):
             found.append(Download(self.t.download_chapters, chapters))
-        if self.built(loudness_report_path(episode)):
-            found.append(Download(self.t.loudness_report, loudness_report_path(episode)))
+        report = self.writer.stored_as(loudness_report_path(episode))
+        if report is not None:
+            found.append(Download(self.t.loudness_report, report))
         return found
 
     def series_ld(self) -> dict[str, Any]:
