@@ -301,3 +301,27 @@ def test_quotes_locate_prints_yaml_lines_and_writes_nothing(demo):
     assert 'start: "00:00:18.164"' in result.output
     assert 'end: "00:01:22.739"' in result.output
     assert "folge-11" not in result.output
+
+
+def test_quote_found_in_a_word_level_json_transcript(demo):
+    """Podcasting 2.0 JSON, one segment per word (as speech recognition writes them)."""
+    import json
+
+    folder = demo / EP15
+    segments = []
+    for cue in parse_transcript(folder / "transcript.vtt"):
+        for word in spoken_words([cue], "de"):
+            if not segments or segments[-1]["body"] != word.shown:
+                segments.append({"startTime": word.start, "endTime": word.end, "body": word.shown})
+    (folder / "transcript.vtt").unlink()
+    (folder / "transcript.json").write_text(
+        json.dumps({"version": "1.0.0", "segments": segments}), encoding="utf-8"
+    )
+    edit(folder / "episode.yaml", "transcript: transcript.vtt\n", "")
+    strip_times(demo)
+    catalog, problems = load_catalog(demo)
+    assert catalog is not None, [str(p) for p in problems]
+    [episode] = [e for e in catalog.episodes if e.number == 15]
+    assert episode.transcript is not None and episode.transcript.name == "transcript.json"
+    assert abs(episode.quotes[0].start - 28.091) <= 1.0
+    assert abs(episode.quotes[0].end - 46.399) <= 1.0
