@@ -93,6 +93,25 @@ def iso_duration(seconds: float) -> str:
     return f"PT{hours}H{minutes}M{secs}S" if hours else f"PT{minutes}M{secs}S"
 
 
+def sentences(cues: Sequence[Cue], most_words: int = 40) -> list[Cue]:
+    """Cues as the page lists them: a transcript with a segment per word (as JSON
+    transcripts often are) joined into sentences of one speaker."""
+    joined: list[Cue] = []
+    for cue in cues:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and len(last.text.split()) < most_words
+            and (cue.speaker or last.speaker) == last.speaker
+            and not last.text.rstrip().endswith((".", "?", "!", "…"))
+            and len(cue.text.split()) <= 2
+        ):
+            joined[-1] = Cue(last.start, cue.end, f"{last.text} {cue.text}", last.speaker)
+        else:
+            joined.append(cue)
+    return joined
+
+
 @dataclass(frozen=True)
 class Download:
     label: str
@@ -261,7 +280,7 @@ class Site:
 
     def transcript(self, episode: EpisodeEntry) -> list[Cue]:
         # The catalog stage has parsed it already; errors there stop the build.
-        return parse_transcript(episode.transcript) if episode.transcript else []
+        return sentences(parse_transcript(episode.transcript)) if episode.transcript else []
 
     def downloads(self, episode: EpisodeEntry) -> list[Download]:
         media = self.media[episode.slug]

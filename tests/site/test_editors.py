@@ -167,3 +167,17 @@ def test_loudness_report_is_not_a_listener_download(built):
     assert "loudness/" not in downloads
     report = rf'href="\.\./\.\./loudness/{episode.slug}-[0-9a-f]{{8}}\.json" download>'
     assert re.search(report + "Lautheitsbericht", html)
+
+
+def test_a_transcript_of_one_word_segments_is_shown_in_sentences():
+    from podcast.catalog.transcript import Cue
+    from podcast.site.pages import sentences
+
+    words = [Cue(0, 1, "Hallo", "A"), Cue(1, 2, "Welt.", "A"), Cue(2, 3, "Neu", "B")]
+    words += [Cue(3, 4, "hier", "B"), Cue(4, 9, "Ein Satz in einem Cue, ohne Punkt", "B")]
+    shown = [(c.start, c.end, c.text, c.speaker) for c in sentences(words)]
+    assert shown == [
+        (0, 2, "Hallo Welt.", "A"),
+        (2, 4, "Neu hier", "B"),
+        (4, 9, "Ein Satz in einem Cue, ohne Punkt", "B"),  # a cue of many words stays a cue
+    ]
