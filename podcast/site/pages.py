@@ -132,8 +132,8 @@ class QuoteItem:
 
     @property
     def seconds(self) -> int:
-        """The soundbite's length in whole seconds, shown before it is played."""
-        return max(1, round(self.quote.end - self.quote.start))
+        """The soundbite's length in whole seconds (as players count), shown before it plays."""
+        return max(1, int(self.quote.end - self.quote.start))
 
 
 class Site:
@@ -208,7 +208,7 @@ class Site:
         items = []
         for index, quote in enumerate(episode.quotes):
             card, clip = card_path(episode, index), clip_path(episode, index)
-            seconds = max(1, round(quote.end - quote.start))
+            seconds = max(1, int(quote.end - quote.start))
             candidates = [
                 *(
                     Download(
