@@ -114,15 +114,14 @@ def locate_quote(
 
 
 def words_differ(quote: Quote, transcript: TranscriptWords) -> tuple[bool, str]:
-    """Does the transcript at the quote's times say something else? And what it says."""
+    """Does the transcript at the quote's times say something else? And what it says there."""
     assert quote.start is not None and quote.end is not None
     first, stop = transcript.between(quote.start - CHECK_SLACK, quote.end + CHECK_SLACK)
     words = transcript.words[first:stop]
     result = align(quote_words(quote.text, transcript.language), [w.text for w in words])
-    if result.best is None:
-        return True, ""
-    said = words[result.best.first : result.best.last + 1]
-    return result.best.errors > 0, shown(said)
+    first, stop = transcript.between(quote.start, quote.end)
+    said = shown(transcript.words[first:stop])
+    return result.best is None or result.best.errors > 0, said
 
 
 def _quote_line(source: YamlSource, index: int, key: str) -> int | None:
@@ -159,13 +158,19 @@ def resolve_quotes(
                 differ, said = words_differ(timed, transcript)
                 if differ:
                     span = f"{format_timestamp(timed.start)}–{format_timestamp(timed.end)}"
+                    elsewhere = locate_quote(quote.text, transcript, settings, duration).passage
+                    hint = (
+                        f"; its words are at {elsewhere.span}"
+                        if elsewhere is not None and not elsewhere.match.errors
+                        else ""
+                    )
                     problems.warn(
                         source.path,
                         _quote_line(source, index, "text"),
                         f"{field}.text",
                         f"{name} says something else at {span}: "
                         f'"{said or "(no words)"}" (expected the quote\'s words; '
-                        "fix the text or the times)",
+                        f"fix the text or the times{hint})",
                     )
             quotes.append(timed)
             continue

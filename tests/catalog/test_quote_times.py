@@ -325,3 +325,19 @@ def test_quote_found_in_a_word_level_json_transcript(demo):
     assert episode.transcript is not None and episode.transcript.name == "transcript.json"
     assert abs(episode.quotes[0].start - 28.091) <= 1.0
     assert abs(episode.quotes[0].end - 46.399) <= 1.0
+
+
+def test_wrong_times_are_flagged_with_where_the_words_are(demo):
+    path = demo / EP11 / "episode.yaml"
+    edit(path, 'start: "00:00:18.524"', 'start: "00:00:00.000"')
+    edit(path, 'end: "00:00:40.515"', 'end: "00:00:17.000"')
+    _, problems = load_catalog(demo)
+    [warning] = problems.warnings
+    assert warning.field == "quotes[0].text"
+    assert warning.message.startswith(
+        'transcript.vtt says something else at 00:00:00.000–00:00:17.000: "Willkommen beim'
+    )
+    assert warning.message.endswith(
+        "(expected the quote's words; fix the text or the times; its words are at "
+        "00:00:18.274–00:00:40.765)"
+    )
