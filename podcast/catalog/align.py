@@ -177,3 +177,22 @@ def align(quote: Sequence[QuoteWord], words: Sequence[str], fuzzy: bool = True) 
             rival = other
             break
     return Alignment(best, rival)
+
+
+def densest(quote: Sequence[QuoteWord], words: Sequence[str]) -> Match | None:
+    """The stretch of ``words`` (as long as the quote) holding most of the quote's words:
+    what to show as the nearest candidate when no passage matches well."""
+    if not quote or not words:
+        return None
+    sims = _similarities(quote, words, fuzzy=True)
+    hits = (sims.max(axis=0) > 0).astype(np.int64)
+    width = min(len(words), max(1, len(quote)))
+    counts = np.convolve(hits, np.ones(width, dtype=np.int64), mode="valid")
+    start = int(np.argmax(counts))
+    if counts[start] == 0:
+        return None
+    inside = np.flatnonzero(hits[start : start + width]) + start
+    first, last = int(inside[0]), int(inside[-1])
+    required = sum(not w.optional for w in quote) or len(quote)
+    found = int(counts[start])
+    return Match(first, last, float(found), min(1.0, found / required), required - found)

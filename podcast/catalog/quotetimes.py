@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.catalog.align import Alignment, Match, SpokenWord, align, spoken_words
+from podcast.catalog.align import Alignment, Match, SpokenWord, align, densest, spoken_words
 from podcast.catalog.models import (
     EpisodeFile,
     Quote,
@@ -101,11 +101,15 @@ def locate_quote(
 ) -> Located:
     """Find ``text`` in the transcript: the best passage if it matches well enough and
     no other passage matches as well."""
-    result: Alignment = align(quote_words(text, transcript.language), transcript.texts)
+    words = quote_words(text, transcript.language)
+    result: Alignment = align(words, transcript.texts)
     if result.best is None:
         return Located(None, None, None)
     best = transcript.passage(result.best, settings.margin, duration)
     if result.best.quality < settings.min_match:
+        nearest = densest(words, transcript.texts)
+        if nearest is not None and nearest.quality > result.best.quality:
+            best = transcript.passage(nearest, settings.margin, duration)
         return Located(None, None, best)
     if result.rival is not None:
         rival = transcript.passage(result.rival, settings.margin, duration)

@@ -271,9 +271,9 @@ def test_absent_quote_is_an_error_with_the_best_candidate(demo):
     [error] = problems.errors
     assert (error.line, error.field) == (line, "quotes[2].text")
     assert error.message.startswith("cannot be found in transcript.vtt: the best passage, 00:00:")
-    assert '00:00:47.847–00:00:55.692 "Die Mitglieder des Jugendhilfeausschusses haben' in (
-        error.message
-    )  # the best candidate's time and text
+    # the best candidate's time and text: the stretch holding most of the quote's words
+    assert 'the best passage, 00:00:47.847–00:00:54.211 "Die Mitglieder des' in error.message
+    assert "matches 54% of the quote's words" in error.message
     assert "(expected at least 70%; fix the words, or add start: and end:)" in error.message
 
 
