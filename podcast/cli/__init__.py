@@ -18,6 +18,7 @@ from podcast.cli.audio import normalize
 from podcast.cli.build import build_command, publish_command
 from podcast.cli.catalog import schema, validate
 from podcast.cli.common import print_problems
+from podcast.cli.importer import import_command
 from podcast.cli.quotes import quotes, takeaways
 from podcast.cli.serve import serve
 from podcast.problems import CatalogError, PodcastError, Severity
@@ -75,5 +76,6 @@ for command in (
     takeaways,
     normalize,
     serve,
+    import_command,
 ):
     cli.add_command(command)

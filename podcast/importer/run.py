@@ -1,0 +1,440 @@
+"""``podcast import``, in order: read the feed, then per item download the audio,
+chapters, transcript and artwork and write ``episode.yaml``, then ``season.yaml``
+files and ``show.yaml``.
+
+A broken enclosure (an HTTP error, text instead of audio, a file that does not
+decode) skips that item, with the reason, and the import goes on.  The target
+folder must be empty or new, so an import never mixes with an existing catalog.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from podcast.catalog.loader import EPISODE_FILE, SEASON_FILE, SHOW_FILE, slugify
+from podcast.catalog.media import AUDIO_SUFFIXES, MediaError, probe_audio
+from podcast.catalog.transcript import TranscriptError, parse_transcript
+from podcast.importer import chapters as chapter_sources
+from podcast.importer import mapping
+from podcast.importer.feedread import FeedChannel, FeedError, FeedItem, read_feed
+from podcast.importer.fetch import ByteProgress, FetchError, download, fetch_bytes
+from podcast.importer.images import ImageError, save_artwork
+from podcast.importer.notes import Notes, item_label
+from podcast.importer.transcripts import choose, json_to_vtt
+from podcast.importer.write import write_yaml
+from podcast.problems import PodcastError
+
+SUFFIX_OF_TYPE = {
+    "audio/mpeg": ".mp3",
+    "audio/mp3": ".mp3",
+    "audio/x-mp3": ".mp3",
+    "audio/mp4": ".m4a",
+    "audio/x-m4a": ".m4a",
+    "audio/m4a": ".m4a",
+    "audio/ogg": ".ogg",
+    "audio/opus": ".opus",
+    "audio/flac": ".flac",
+    "audio/x-flac": ".flac",
+    "audio/wav": ".wav",
+    "audio/x-wav": ".wav",
+}
+MAX_PAGES = 100
+NOT_AUDIO = re.compile(r"^(text/|application/(xhtml|xml|json|rss|atom))")
+
+#: told when an item starts: (item number, items in all, title)
+ItemProgress = Callable[[int, int, str], None]
+
+
+class ImportFailed(PodcastError):
+    """The import cannot start: a folder that is not empty, a feed that cannot be read."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    source: str  # a feed URL or a local file
+    into: Path
+    base_url: str | None = None
+    audio: bool = True  # False: --no-audio (masters named in episode.yaml, not downloaded)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    into: Path
+    title: str
+    episodes: tuple[str, ...]  # folders written, relative to ``into``
+    seasons: tuple[str, ...]
+    notes: Notes
+
+    @property
+    def skipped(self) -> int:
+        return len(self.notes.skipped_episodes)
+
+
+@dataclass
+class _Season:
+    number: int
+    name: str | None
+    folder: str
+
+
+def _check_target(into: Path) -> None:
+    if into.exists() and (not into.is_dir() or any(into.iterdir())):
+        raise ImportFailed(
+            f"{into} is not empty (expected a new or empty folder; the import writes a whole "
+            "catalog and never mixes with an existing one)"
+        )
+
+
+def _read_page(url: str) -> tuple[FeedChannel, str]:
+    try:
+        data, final_url = fetch_bytes(url)
+    except FetchError as error:
+        raise ImportFailed(f"{url}: {error}") from None
+    try:
+        return read_feed(data), final_url
+    except FeedError as error:
+        raise ImportFailed(f"{url}: {error}") from None
+
+
+def _read_source(source: str) -> tuple[FeedChannel, str | None]:
+    """The channel with the items of every page (a paged feed's rel="next" followed)."""
+    channel, final_url = _read_page(source)
+    items, page, seen = list(channel.items), channel, {final_url}
+    while page.next_page and len(seen) < MAX_PAGES:
+        next_url = urllib.parse.urljoin(final_url, page.next_page)
+        if next_url in seen:
+            break
+        page, final_url = _read_page(next_url)
+        seen.add(final_url)
+        items.extend(page.items)
+    numbered = tuple(dataclasses.replace(item, index=n) for n, item in enumerate(items, 1))
+    channel = dataclasses.replace(channel, items=numbered)
+    feed_url = channel.self_link or (source if source.startswith(("http://", "https://")) else None)
+    return channel, feed_url
+
+
+def _note_unread(channel: FeedChannel, notes: Notes) -> None:
+    for name in channel.unread:
+        notes.add("channel", name, "not imported")
+    counts = collections.Counter(name for item in channel.items for name in item.unread)
+    for name, count in counts.items():
+        notes.add(f"{count} item(s)", name, "not imported")
+
+
+def _seasons(channel: FeedChannel, language: str, notes: Notes) -> dict[int, _Season]:
+    seasons: dict[int, _Season] = {}
+    word = "staffel" if language.startswith("de") else "season"
+    taken: set[str] = set()
+    for item in channel.items:
+        number = mapping.season_number(item, item_label(item.index, item.title), Notes())
+        season = seasons.setdefault(number, _Season(number, None, ""))
+        season.name = season.name or item.season_name
+    for number, season in sorted(seasons.items()):
+        base = slugify(season.name) if season.name else f"{word}-{number}"
+        season.folder = mapping.folder_name(base, taken, f"{word}-{number}")
+    return seasons
+
+
+def _master_name(url: str, content_type: str | None, declared: str | None) -> str | None:
+    path = urllib.parse.urlsplit(url).path
+    stem, _, suffix = urllib.parse.unquote(path.rsplit("/", 1)[-1]).rpartition(".")
+    suffix = "." + suffix.lower() if stem else ""
+    if suffix not in AUDIO_SUFFIXES:
+        suffix = SUFFIX_OF_TYPE.get((content_type or "").lower()) or SUFFIX_OF_TYPE.get(
+            (declared or "").lower(), ""
+        )
+        stem = stem or path.rsplit("/", 1)[-1]
+    if not suffix:
+        return None
+    safe = re.sub(r"[^a-z0-9._-]+", "-", slugify(stem) if stem else "master").strip("-.")
+    return (safe or "master") + suffix
+
+
+class _Importer:
+    def __init__(
+        self, options: ImportOptions, progress: ByteProgress | None, on_item: ItemProgress | None
+    ):
+        self.options = options
+        self.progress = progress
+        self.on_item = on_item
+        self.notes = Notes()
+        self.episode_folders: set[str] = set()
+        self.numbers: dict[tuple[int, int], str] = {}
+
+    def fetch_optional(self, url: str, where: str, field: str) -> bytes | None:
+        try:
+            data, _ = fetch_bytes(url)
+        except FetchError as error:
+            self.notes.add(where, field, f"{url}: {error}")
+            return None
+        return data
+
+    def master(self, item: FeedItem, folder: Path, where: str) -> tuple[str, float | None] | None:
+        """The audio master's file name and duration; None when the item must be skipped."""
+        enclosure = item.enclosure
+        if enclosure is None:
+            self.notes.skip(where, "enclosure", "the item has no enclosure: no audio to import")
+            return None
+        declared = (enclosure.type or "").lower()
+        if declared and not declared.startswith("audio/"):
+            self.notes.skip(where, "enclosure", f"type {declared} is not audio")
+            return None
+        if not self.options.audio:
+            name = _master_name(enclosure.url, None, declared)
+            if name is None:
+                self.notes.skip(where, "enclosure", f"{enclosure.url}: not a known audio format")
+                return None
+            return name, item.duration
+        part = folder / "download"
+        try:
+            got = download(
+                enclosure.url, part, expected_length=enclosure.length, progress=self.progress
+            )
+        except FetchError as error:
+            self.notes.skip(where, "enclosure", f"{enclosure.url}: {error}")
+            return None
+        name = _master_name(got.final_url, got.content_type, declared)
+        if got.content_type and NOT_AUDIO.match(got.content_type):
+            self.notes.skip(
+                where,
+                "enclosure",
+                f"{enclosure.url}: the server sent {got.content_type}, not audio",
+            )
+            return None
+        if name is None:
+            self.notes.skip(
+                where,
+                "enclosure",
+                f"{got.final_url}: {got.content_type or declared} "
+                "is not an audio format the catalog takes",
+            )
+            return None
+        part.replace(folder / name)
+        try:
+            info = probe_audio(folder / name)
+        except MediaError as error:
+            self.notes.skip(where, "enclosure", f"{enclosure.url}: {error}")
+            return None
+        if enclosure.length and enclosure.length != got.size:
+            self.notes.add(
+                where,
+                "enclosure length",
+                f"the feed says {enclosure.length:,} bytes, "
+                f"the server sent {got.size:,} (kept what was sent)",
+            )
+        return name, info.duration
+
+    def chapters(self, item: FeedItem, master: Path | None, where: str):
+        if item.psc_chapters:
+            return chapter_sources.from_psc(item.psc_chapters)
+        if item.chapters_url:
+            data = self.fetch_optional(item.chapters_url, where, "podcast:chapters")
+            if data is not None:
+                return chapter_sources.from_json(data)
+        if master is not None and master.suffix == ".mp3":
+            return chapter_sources.from_id3(master)
+        return chapter_sources.Chapters((), "")
+
+    def transcript(self, item: FeedItem, folder: Path, where: str) -> str | None:
+        choice, others = choose(item.transcripts)
+        for link in others if choice else item.transcripts:
+            if choice is None or link.type not in {choice.link.type}:
+                self.notes.add(
+                    where,
+                    "podcast:transcript",
+                    f"{link.type or link.url} not kept (the catalog takes one .vtt or .srt)",
+                )
+        if choice is None:
+            return None
+        data = self.fetch_optional(choice.link.url, where, "podcast:transcript")
+        if data is None:
+            return None
+        if choice.convert_json:
+            try:
+                data = json_to_vtt(data)
+            except (ValueError, KeyError, TypeError) as error:
+                self.notes.add(where, "podcast:transcript", f"JSON transcript not read ({error})")
+                return None
+        path = folder / f"transcript{choice.suffix}"
+        path.write_bytes(data)
+        try:
+            parse_transcript(path)
+        except (TranscriptError, UnicodeDecodeError) as error:
+            path.unlink()
+            self.notes.add(where, "podcast:transcript", f"{choice.link.url}: {error}")
+            return None
+        return path.name
+
+    def artwork(self, url: str, target: Path, where: str, field: str) -> bool:
+        data = self.fetch_optional(url, where, field)
+        if data is None:
+            return False
+        try:
+            change = save_artwork(data, target)
+        except ImageError as error:
+            self.notes.add(where, field, f"{url} {error}")
+            return False
+        if change:
+            self.notes.add(where, field, change)
+        return True
+
+    def number(self, item: FeedItem, season: int, folder: str, where: str) -> int | None:
+        number = mapping.episode_number(item, where, self.notes)
+        if number is None:
+            return None
+        other = self.numbers.setdefault((season, number), folder)
+        if other != folder:
+            self.notes.add(
+                where,
+                "itunes:episode",
+                f"{number} is already {other}'s number in season {season}: left out",
+            )
+            return None
+        return number
+
+    def episode(
+        self,
+        item: FeedItem,
+        channel: FeedChannel,
+        seasons: dict[int, _Season],
+        people: mapping.People,
+        root: Path,
+    ) -> str | None:
+        where = item_label(item.index, item.title)
+        if not item.title:
+            self.notes.skip(where, "title", "the item has no title")
+            return None
+        if item.published is None:
+            self.notes.skip(where, "pubDate", f'"{item.pub_date or ""}" is not a date and time')
+            return None
+        number_season = mapping.season_number(item, where, self.notes)
+        season = seasons[number_season]
+        name = mapping.folder_name(item.title, self.episode_folders, f"episode-{item.index}")
+        folder = root / season.folder / name
+        folder.mkdir(parents=True)
+        found = self.master(item, folder, where)
+        if found is None:
+            shutil.rmtree(folder)
+            self.episode_folders.discard(name)
+            return None
+        audio, duration = found
+        guid = item.guid
+        if guid is None and item.enclosure is not None:
+            guid = item.enclosure.url
+            self.notes.add(where, "guid", "no <guid>: took the enclosure URL, as apps do")
+        guests, hosts = mapping.episode_people(item, people, where, self.notes)
+        episode: dict = {
+            "title": item.title,
+            "number": self.number(item, number_season, f"{season.folder}/{name}", where),
+            "type": item.episode_type
+            if item.episode_type in {"full", "trailer", "bonus"}
+            else "full",
+            "date": item.published.isoformat(),
+            "audio": audio,
+            "summary": mapping.summary_of(item),
+            "description": mapping.description_of(item, channel.generator),
+            "guid": guid,
+        }
+        if episode["number"] is None:
+            del episode["number"]
+        if item.explicit is not None and item.explicit != bool(channel.explicit):
+            episode["explicit"] = item.explicit
+        if guests:
+            episode["guests"] = guests
+        if hosts is not None:
+            episode["hosts"] = hosts
+        master = folder / audio if self.options.audio else None
+        marks = self.chapters(item, master, where)
+        for note in marks.notes:
+            self.notes.add(where, marks.source, note)
+        chapter_list = mapping.chapter_entries(marks.marks, duration, where, self.notes)
+        if chapter_list:
+            episode["chapters"] = chapter_list
+        speaker_keys = [*guests, *(hosts if hosts is not None else people.hosts)]
+        speaker = people.people[speaker_keys[0]]["name"] if speaker_keys else None
+        quotes = mapping.quote_entries(item, speaker, duration, where, self.notes)
+        if quotes:
+            episode["quotes"] = quotes
+            self.notes.add(
+                where,
+                "quotes",
+                f"a soundbite does not say who speaks: {len(quotes)} "
+                f"quote(s) given to {speaker}, check them",
+            )
+        if (
+            item.image
+            and item.image != channel.image
+            and self.artwork(item.image, folder / "artwork.jpg", where, "itunes:image")
+        ):
+            episode["artwork"] = "artwork.jpg"
+        transcript = self.transcript(item, folder, where)
+        if transcript:
+            episode["transcript"] = transcript
+        episode.update(mapping.item_extras(item, where, self.notes))
+        source = item.link or guid or ""
+        write_yaml(folder / EPISODE_FILE, episode, f"Imported from {source}")
+        return f"{season.folder}/{name}"
+
+    def run(self) -> ImportReport:
+        options = self.options
+        _check_target(options.into)
+        channel, feed_url = _read_source(options.source)
+        base_url = mapping.base_url_of(channel, options.source, options.base_url, self.notes)
+        if base_url is None:
+            raise ImportFailed(
+                f"{options.source}: the feed has no self link to derive base_url "
+                "from: give --base-url (where the show will be published)"
+            )
+        show, people = mapping.show_fields(channel, base_url, feed_url, self.notes)
+        _note_unread(channel, self.notes)
+        root = options.into
+        root.mkdir(parents=True, exist_ok=True)
+        if not channel.image or not self.artwork(
+            channel.image, root / "artwork.jpg", "channel", "itunes:image"
+        ):
+            self.notes.add(
+                "channel",
+                "artwork",
+                "no show artwork could be imported: add artwork.jpg (square, 1400–3000 px)",
+            )
+        seasons = _seasons(channel, show["language"], self.notes)
+        written = []
+        for item in channel.items:
+            if self.on_item:
+                self.on_item(item.index, len(channel.items), item.title)
+            folder = self.episode(item, channel, seasons, people, root)
+            if folder:
+                written.append(folder)
+        used = {path.split("/", 1)[0] for path in written}
+        word = "Staffel" if show["language"].startswith("de") else "Season"
+        for season in seasons.values():
+            if season.folder in used:
+                data = {"number": season.number, "title": season.name or f"{word} {season.number}"}
+                write_yaml(
+                    root / season.folder / SEASON_FILE,
+                    data,
+                    f"Season {season.number}, imported from {options.source}",
+                )
+        show["people"] = people.people  # episodes may have added guests
+        if not show["people"]:
+            del show["people"]
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+        write_yaml(root / SHOW_FILE, show, f"Imported from {options.source} on {stamp}")
+        return ImportReport(root, channel.title, tuple(written), tuple(sorted(used)), self.notes)
+
+
+def import_show(
+    options: ImportOptions,
+    progress: ByteProgress | None = None,
+    on_item: ItemProgress | None = None,
+) -> ImportReport:
+    """Write the catalog of ``options.source`` into ``options.into``."""
+    return _Importer(options, progress, on_item).run()
