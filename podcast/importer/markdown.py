@@ -35,7 +35,7 @@ def _inline(node) -> str:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", text)
+    return re.sub(r"[ \t\r\n\xa0]+", " ", text)
 
 
 def _wrap(marker: str, inner: str) -> str:

@@ -379,8 +379,11 @@ class _Importer:
         if transcript:
             episode["transcript"] = transcript
         episode.update(mapping.item_extras(item, where, self.notes))
-        source = item.link or guid or ""
-        write_yaml(folder / EPISODE_FILE, episode, f"Imported from {source}")
+        write_yaml(
+            folder / EPISODE_FILE,
+            episode,
+            f"Imported from {self.options.source}, item {item.index} (<guid> {guid})",
+        )
         return f"{season.folder}/{name}"
 
     def run(self) -> ImportReport:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import feedparser
-from dateutil import parser as dateparser
 import mutagen.id3
+from dateutil import parser as dateparser
 from lxml import etree
 
 PODCAST_NS = (
@@ -63,7 +63,11 @@ def _cues(data: bytes, kind: str) -> tuple[tuple[float, float, str], ...]:
     if "json" in kind:
         segments = json.loads(data)["segments"]
         return tuple(
-            (round(float(s["startTime"]), 3), round(float(s["endTime"]), 3), " ".join(s["body"].split()))
+            (
+                round(float(s["startTime"]), 3),
+                round(float(s["endTime"]), 3),
+                " ".join(s["body"].split()),
+            )
             for s in segments
         )
     cues = []
@@ -79,7 +83,9 @@ def _cues(data: bytes, kind: str) -> tuple[tuple[float, float, str], ...]:
             body = " ".join(text)
             if body.startswith("<v ") and ">" in body:
                 body = body.split(">", 1)[1].removesuffix("</v>")
-            cues.append((round(_seconds(start), 3), round(_seconds(end), 3), " ".join(body.split())))
+            cues.append(
+                (round(_seconds(start), 3), round(_seconds(end), 3), " ".join(body.split()))
+            )
     return tuple(cues)
 
 
@@ -90,7 +96,11 @@ def _children(node, namespaces, name):
 
 
 def _chapters(node, fetch: Fetch, enclosure: str, work: Path) -> tuple[tuple[float, str], ...]:
-    psc = [c for root in _children(node, PSC_NS, "chapters") for c in _children(root, PSC_NS, "chapter")]
+    psc = [
+        c
+        for root in _children(node, PSC_NS, "chapters")
+        for c in _children(root, PSC_NS, "chapter")
+    ]
     if psc:
         return tuple((round(_seconds(c.get("start")), 3), c.get("title")) for c in psc)
     json_links = _children(node, PODCAST_NS, "chapters")
@@ -107,9 +117,7 @@ def _chapters(node, fetch: Fetch, enclosure: str, work: Path) -> tuple[tuple[flo
         frames = mutagen.id3.ID3(audio).getall("CHAP")
     except mutagen.id3.ID3NoHeaderError:
         return ()
-    return tuple(
-        sorted((f.start_time / 1000, str(f.sub_frames["TIT2"].text[0])) for f in frames)
-    )
+    return tuple(sorted((f.start_time / 1000, str(f.sub_frames["TIT2"].text[0])) for f in frames))
 
 
 def _transcript(node, fetch: Fetch) -> tuple[tuple[float, float, str], ...]:
@@ -127,7 +135,9 @@ def _transcript(node, fetch: Fetch) -> tuple[tuple[float, float, str], ...]:
 def read_facts(feed: bytes, fetch: Fetch, work: Path, skip: set[str] = frozenset()) -> FeedFacts:
     """The facts of every item whose guid is not in ``skip`` (e.g. broken enclosures)."""
     parsed = feedparser.parse(feed)
-    assert not parsed.bozo or isinstance(parsed.bozo_exception, feedparser.CharacterEncodingOverride)
+    assert not parsed.bozo or isinstance(
+        parsed.bozo_exception, feedparser.CharacterEncodingOverride
+    )
     tree = etree.fromstring(feed)
     channel = tree.find("channel")
     guid_nodes = _children(channel, PODCAST_NS, "guid")
@@ -174,5 +184,7 @@ def differences(before: FeedFacts, after: FeedFacts) -> list[str]:
         ):
             found.append(f"{guid}: chapters {old.chapters} became {new.chapters}")
         if old.transcript != new.transcript:
-            found.append(f"{guid}: transcript changed ({len(old.transcript)} → {len(new.transcript)} cues)")
+            found.append(
+                f"{guid}: transcript changed ({len(old.transcript)} → {len(new.transcript)} cues)"
+            )
     return found

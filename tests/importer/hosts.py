@@ -40,7 +40,9 @@ class Ep:
     chapters: tuple[tuple[float, str, str | None], ...] = ()
     cues: tuple[tuple[float, float, str], ...] = ()
     soundbites: tuple[tuple[float, float, str], ...] = ()
-    notes_html: str = "<p>Show notes with a <a href='https://example.org/link?a=1&amp;b=2'>link</a>.</p>"
+    notes_html: str = (
+        "<p>Show notes with a <a href='https://example.org/link?a=1&amp;b=2'>link</a>.</p>"
+    )
     broken: str | None = None  # "404" or "html": the enclosure does not give audio
 
 
@@ -60,10 +62,22 @@ class Host:
 
 def mp3(path: Path, seconds: int, frequency: int) -> bytes:
     run_ffmpeg(
-        ["-y", "-f", "lavfi", "-i", f"sine=frequency={frequency}:sample_rate=44100:duration={seconds}",
-         "-af", "volume=0.3", "-ac", "1", "-b:a", "64k", str(path)],
+        [
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency={frequency}:sample_rate=44100:duration={seconds}",
+            "-af",
+            "volume=0.3",
+            "-ac",
+            "1",
+            "-b:a",
+            "64k",
+            str(path),
+        ],
         file=path,
-    )  # fmt: skip
+    )
     return path.read_bytes()
 
 
@@ -73,10 +87,21 @@ def with_id3_chapters(path: Path, chapters) -> bytes:
     for index, (start, title, _) in enumerate(chapters):
         end = chapters[index + 1][0] if index + 1 < len(chapters) else start + 1
         ids.append(f"ch{index}")
-        tags.add(id3.CHAP(element_id=f"ch{index}", start_time=int(start * 1000),
-                          end_time=int(end * 1000), sub_frames=[id3.TIT2(text=[title])]))  # fmt: skip
-    tags.add(id3.CTOC(element_id="toc", flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
-                      child_element_ids=ids, sub_frames=[]))  # fmt: skip
+        chapter = id3.CHAP(
+            element_id=f"ch{index}",
+            start_time=int(start * 1000),
+            end_time=int(end * 1000),
+            sub_frames=[id3.TIT2(text=[title])],
+        )
+        tags.add(chapter)
+    tags.add(
+        id3.CTOC(
+            element_id="toc",
+            flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[],
+        )
+    )
     tags.save(path, v2_version=3)
     return path.read_bytes()
 
@@ -99,7 +124,12 @@ def vtt(cues) -> bytes:
 def srt(cues) -> bytes:
     lines = []
     for n, (start, end, text) in enumerate(cues, 1):
-        lines += [str(n), f"{_ts(start).replace('.', ',')} --> {_ts(end).replace('.', ',')}", text, ""]
+        lines += [
+            str(n),
+            f"{_ts(start).replace('.', ',')} --> {_ts(end).replace('.', ',')}",
+            text,
+            "",
+        ]
     return "\n".join(lines).encode()
 
 
@@ -125,9 +155,10 @@ def _hms(seconds: int) -> str:
 def psc(chapters) -> str:
     marks = "".join(
         f'<psc:chapter start="{_ts(s)}" title={quoteattr(t)}'
-        + (f" href={quoteattr(u)}" if u else "") + "/>"
+        + (f" href={quoteattr(u)}" if u else "")
+        + "/>"
         for s, t, u in chapters
-    )  # fmt: skip
+    )
     return f'<psc:chapters version="1.2">{marks}</psc:chapters>' if chapters else ""
 
 
@@ -139,8 +170,10 @@ def serve_audio(host: Host, work: Path, ep: Ep, path: str, frequency: int, id3_c
     if ep.broken == "404":
         return 123_456
     if ep.broken == "html":
-        host.site.files[path] = (b"<html><body>This episode is no longer available</body></html>",
-                                 "text/html; charset=utf-8")  # fmt: skip
+        host.site.files[path] = (
+            b"<html><body>This episode is no longer available</body></html>",
+            "text/html; charset=utf-8",
+        )
         return 4_321
     file = work / f"{host.name}-{ep.key}.mp3"
     data = mp3(file, ep.seconds, frequency)

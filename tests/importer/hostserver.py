@@ -19,6 +19,7 @@ class Site:
     redirects: dict[str, str] = field(default_factory=dict)  # path?query → Location
     drop_once: set[str] = field(default_factory=set)  # paths whose first GET breaks off
     no_length: set[str] = field(default_factory=set)  # paths sent without Content-Length
+    failures: dict[str, int] = field(default_factory=dict)  # path → 503s before it works
     requests: list[tuple[str, str | None]] = field(default_factory=list)  # (path, Range)
 
 
@@ -39,6 +40,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._redirect("http://" + target.removeprefix("/redirect.mp3/"))
         if "/play/" in path:  # Anchor-style prefix: the URL-encoded target follows
             return self._redirect(urllib.parse.unquote(target.rsplit("/", 1)[-1]))
+        if site.failures.get(path, 0) > 0:
+            site.failures[path] -= 1
+            self.send_error(503, "Service Unavailable")
+            return
         found = site.files.get(target) or site.files.get(path)
         if found is None:
             self.send_error(404, "Not Found")

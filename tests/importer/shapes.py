@@ -6,24 +6,64 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from tests.importer.hosts import (
-    ATOM, CONTENT, CUES, ITUNES, PODCAST, PODCAST_LEGACY, PSC, Ep, Host, _hms, artwork,
-    channel_art, json_chapters, json_transcript, psc, serve_audio, srt, vtt,
-)  # fmt: skip
+    ATOM,
+    CONTENT,
+    CUES,
+    ITUNES,
+    PODCAST,
+    PSC,
+    Ep,
+    Host,
+    _hms,
+    artwork,
+    channel_art,
+    json_chapters,
+    json_transcript,
+    psc,
+    serve_audio,
+    srt,
+    vtt,
+)
 
-CHAPTERS = ((0.0, "Intro", None), (2.5, "Thema", "https://example.org/thema"), (4.125, "Ende", None))
+CHAPTERS = (
+    (0.0, "Intro", None),
+    (2.5, "Thema", "https://example.org/thema"),
+    (4.125, "Ende", None),
+)
 
 
 def podlove(work: Path, base: str) -> Host:
     """Podlove Publisher (WordPress): paged feed (rel=next), podlove-… GUIDs, tracked file
     URLs that redirect to wp-content, psc:chapters, transcripts as ?podlove_transcript=."""
     episodes = (
-        Ep("fs003", "FS003 Der dritte Streich", "podlove-2023-03-06t17:00:00+00:00-c0ffee3",
-           "Mon, 06 Mar 2023 18:00:00 +0100", 6, number=3, chapters=CHAPTERS, cues=CUES),
-        Ep("fs002", "FS002 Zwischenspiel", "podlove-2023-02-06t17:00:00+00:00-c0ffee2",
-           "Mon, 06 Feb 2023 18:00:00 +0100", 5, number=2, chapters=CHAPTERS[:2]),
-        Ep("fs001", "FS001 Anfang & „Ende“", "podlove-2023-01-02t17:00:00+00:00-c0ffee1",
-           "Mon, 02 Jan 2023 18:00:00 +0100", 5, number=1),
-    )  # fmt: skip
+        Ep(
+            "fs003",
+            "FS003 Der dritte Streich",
+            "podlove-2023-03-06t17:00:00+00:00-c0ffee3",
+            "Mon, 06 Mar 2023 18:00:00 +0100",
+            6,
+            number=3,
+            chapters=CHAPTERS,
+            cues=CUES,
+        ),
+        Ep(
+            "fs002",
+            "FS002 Zwischenspiel",
+            "podlove-2023-02-06t17:00:00+00:00-c0ffee2",
+            "Mon, 06 Feb 2023 18:00:00 +0100",
+            5,
+            number=2,
+            chapters=CHAPTERS[:2],
+        ),
+        Ep(
+            "fs001",
+            "FS001 Anfang & „Ende“",
+            "podlove-2023-01-02t17:00:00+00:00-c0ffee1",
+            "Mon, 02 Jan 2023 18:00:00 +0100",
+            5,
+            number=1,
+        ),
+    )
     host = Host("podlove", "/feed/mp3/", episodes, "2c9e3b4a-6f4e-5a8e-9d1c-5b7a1e0f4d21")
     channel_art(host, "/wp-content/cover.jpg", artwork(1400))
     items = []
@@ -36,7 +76,9 @@ def podlove(work: Path, base: str) -> Host:
         if ep.cues:
             host.site.files[f"/{ep.key}/?podlove_transcript=webvtt"] = (vtt(ep.cues), "text/vtt")
             host.site.files[f"/{ep.key}/?podlove_transcript=json"] = (
-                json_transcript(ep.cues), "application/json")  # fmt: skip
+                json_transcript(ep.cues),
+                "application/json",
+            )
             transcript = (
                 f'<podcast:transcript url="{base}/{ep.key}/?podlove_transcript=json" '
                 'type="application/json"/>'
@@ -51,7 +93,8 @@ def podlove(work: Path, base: str) -> Host:
 <atom:link rel="http://podlove.org/deep-link" href="{base}/{ep.key}/#"/>
 <enclosure url="{base}{tracked}" length="{size}" type="audio/mpeg"/>
 <itunes:duration>{_hms(ep.seconds)}</itunes:duration><itunes:author>Tim und Linus</itunes:author>
-<itunes:subtitle>Kurz: {escape(ep.title)}</itunes:subtitle><itunes:episode>{ep.number}</itunes:episode>
+<itunes:subtitle>Kurz: {escape(ep.title)}</itunes:subtitle>
+<itunes:episode>{ep.number}</itunes:episode>
 <itunes:episodeType>full</itunes:episodeType>
 {psc(ep.chapters)}
 <content:encoded><![CDATA[{ep.notes_html}<p>Mit <strong>Gästen</strong>.</p>]]></content:encoded>
@@ -71,13 +114,15 @@ def podlove(work: Path, base: str) -> Host:
 <itunes:author>Tim und Linus</itunes:author><itunes:type>episodic</itunes:type>
 <itunes:summary>Ein Podcast über Freiräume und Technik.</itunes:summary>
 <itunes:category text="Technology"/>
-<itunes:owner><itunes:name>Tim</itunes:name><itunes:email>tim@example.org</itunes:email></itunes:owner>
-<itunes:image href="{base}/wp-content/cover.jpg"/><itunes:subtitle>Freiräume &amp; Technik</itunes:subtitle>
+<itunes:owner><itunes:name>Tim</itunes:name><itunes:email>tim@example.org</itunes:email>
+</itunes:owner>
+<itunes:image href="{base}/wp-content/cover.jpg"/>
+<itunes:subtitle>Freiräume &amp; Technik</itunes:subtitle>
 <itunes:block>no</itunes:block><itunes:explicit>no</itunes:explicit>
 <podcast:guid>{host.podcast_guid}</podcast:guid>
 <podcast:person role="host" img="{base}/wp-content/tim.jpg" href="https://example.org/tim">Tim</podcast:person>
 <podcast:person role="host">Linus</podcast:person>
-"""  # fmt: skip
+"""
     tail = "</channel></rss>"
     next_link = f'<atom:link rel="next" href="{base}/feed/mp3/?paged=2"/>'
     host.site.files["/feed/mp3/"] = (
@@ -97,14 +142,33 @@ def castopod(work: Path, base: str) -> Host:
     analytics route with a query string that redirects to the media, SRT transcripts,
     JSON chapters, soundbites with text, guests as podcast:person, a PNG cover."""
     episodes = (
-        Ep("second", "The second one", f"{base}/@kommune/episodes/the-second-one",
-           "Tue, 10 Oct 2023 08:00:00 +0000", 6, season=2, number=1, chapters=CHAPTERS,
-           cues=CUES, soundbites=((1.0, 3.0, "Planning is a team sport."),)),
-        Ep("first", "The first one", f"{base}/@kommune/episodes/the-first-one",
-           "Tue, 12 Sep 2023 08:00:00 +0000", 5, season=1, number=1, cues=CUES),
-    )  # fmt: skip
+        Ep(
+            "second",
+            "The second one",
+            f"{base}/@kommune/episodes/the-second-one",
+            "Tue, 10 Oct 2023 08:00:00 +0000",
+            6,
+            season=2,
+            number=1,
+            chapters=CHAPTERS,
+            cues=CUES,
+            soundbites=((1.0, 3.0, "Planning is a team sport."),),
+        ),
+        Ep(
+            "first",
+            "The first one",
+            f"{base}/@kommune/episodes/the-first-one",
+            "Tue, 12 Sep 2023 08:00:00 +0000",
+            5,
+            season=1,
+            number=1,
+            cues=CUES,
+        ),
+    )
     host = Host("castopod", "/@kommune/feed.xml", episodes, "7f2d9a31-0c5b-5e0b-8d57-6e1c4a2b9f10")
-    channel_art(host, "/media/podcasts/kommune/cover.png", artwork(1500, "PNG", "RGBA"), "image/png")
+    channel_art(
+        host, "/media/podcasts/kommune/cover.png", artwork(1500, "PNG", "RGBA"), "image/png"
+    )
     items = []
     for n, ep in enumerate(episodes):
         media = f"/media/podcasts/kommune/{ep.key}.mp3"
@@ -113,29 +177,42 @@ def castopod(work: Path, base: str) -> Host:
         extra = ""
         if ep.cues:
             host.site.files[f"/media/podcasts/kommune/{ep.key}.srt"] = (
-                srt(ep.cues), "application/x-subrip")  # fmt: skip
-            extra += (f'<podcast:transcript url="{base}/media/podcasts/kommune/{ep.key}.srt" '
-                      'type="application/x-subrip" language="en"/>')  # fmt: skip
+                srt(ep.cues),
+                "application/x-subrip",
+            )
+            extra += (
+                f'<podcast:transcript url="{base}/media/podcasts/kommune/{ep.key}.srt" '
+                'type="application/x-subrip" language="en"/>'
+            )
         if ep.chapters:
             host.site.files[f"/media/podcasts/kommune/{ep.key}-chapters.json"] = (
-                json_chapters(ep.chapters), "application/json")  # fmt: skip
-            extra += (f'<podcast:chapters url="{base}/media/podcasts/kommune/{ep.key}-chapters.json"'
-                      ' type="application/json+chapters"/>')  # fmt: skip
+                json_chapters(ep.chapters),
+                "application/json",
+            )
+            extra += (
+                f'<podcast:chapters url="{base}/media/podcasts/kommune/'
+                f'{ep.key}-chapters.json" type="application/json+chapters"/>'
+            )
         for start, length, text in ep.soundbites:
-            extra += f'<podcast:soundbite startTime="{start}" duration="{length}">{text}</podcast:soundbite>'
+            extra += (
+                f'<podcast:soundbite startTime="{start}" duration="{length}">'
+                f"{text}</podcast:soundbite>"
+            )
         items.append(f"""
 <item><guid isPermaLink="false">{ep.guid}</guid><title>{ep.title}</title>
 <enclosure url="{base}/audio/@kommune/{ep.key}.mp3?_from=feed" length="{size}" type="audio/mpeg"/>
 <itunes:duration>{ep.seconds}</itunes:duration><pubDate>{ep.pub_date}</pubDate>
 <link>{base}/@kommune/episodes/{ep.key}</link>
-<description><![CDATA[{ep.notes_html}]]></description><content:encoded><![CDATA[{ep.notes_html}]]></content:encoded>
+<description><![CDATA[{ep.notes_html}]]></description><content:encoded><![CDATA[{ep.notes_html}]]>
+</content:encoded>
 <itunes:explicit>false</itunes:explicit><itunes:episode>{ep.number}</itunes:episode>
 <podcast:episode>{ep.number}</podcast:episode><itunes:season>{ep.season}</itunes:season>
-<podcast:season name="Season {ep.season}: the {"start" if ep.season == 1 else "sequel"}">{ep.season}</podcast:season>
+<podcast:season name="Season {ep.season}: the {"start" if ep.season == 1 else "sequel"}">
+{ep.season}</podcast:season>
 <itunes:episodeType>full</itunes:episodeType>{extra}
 <podcast:person role="guest" group="cast">Ada Guest</podcast:person>
 <podcast:person role="host" group="cast">Jo Host</podcast:person>
-</item>""")  # fmt: skip
+</item>""")
     feed = f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss {ITUNES} {PODCAST} {ATOM} {CONTENT} version="2.0"><channel>
 <atom:link href="{base}/@kommune/feed.xml" rel="self" type="application/rss+xml"/>
@@ -146,15 +223,18 @@ def castopod(work: Path, base: str) -> Host:
 <copyright>© 2023 Kommune Cast</copyright>
 <podcast:locked owner="jo@example.org">yes</podcast:locked>
 <itunes:image href="{base}/media/podcasts/kommune/cover.png"/>
-<image><url>{base}/media/podcasts/kommune/cover.png</url><title>Kommune Cast</title><link>{base}/@kommune</link></image>
+<image><url>{base}/media/podcasts/kommune/cover.png</url><title>Kommune Cast</title>
+<link>{base}/@kommune</link></image>
 <itunes:explicit>false</itunes:explicit>
-<itunes:category text="Society &amp; Culture"><itunes:category text="Documentary"/></itunes:category>
+<itunes:category text="Society &amp; Culture"><itunes:category text="Documentary"/>
+</itunes:category>
 <itunes:author>Jo Host</itunes:author>
-<itunes:owner><itunes:name>Jo Host</itunes:name><itunes:email>jo@example.org</itunes:email></itunes:owner>
+<itunes:owner><itunes:name>Jo Host</itunes:name><itunes:email>jo@example.org</itunes:email>
+</itunes:owner>
 <podcast:person role="host" group="cast" img="{base}/media/jo.jpg">Jo Host</podcast:person>
 <podcast:funding url="https://example.org/support">Support the show</podcast:funding>
 {"".join(items)}
-</channel></rss>"""  # fmt: skip
+</channel></rss>"""
     host.site.files[host.feed_path] = (feed.encode(), "application/rss+xml; charset=utf-8")
     return host
 
@@ -164,11 +244,24 @@ def libsyn(work: Path, base: str) -> Host:
     ?dest-id= that redirect, HH:MM:SS durations, yes/no explicit, chapters only in the
     MP3's ID3 tag, an item without <guid>, an EST date."""
     episodes = (
-        Ep("ep12", "Episode 12: Budget Season", "6a1f2c3e-1b2d-4c5e-9f80-123456789abc",
-           "Thu, 05 Jan 2023 06:00:00 EST", 6, number=12, chapters=CHAPTERS),
-        Ep("ep11", "Episode 11: Old Hand-Made Item", None,
-           "Wed, 04 Jan 2023 11:00:00 +0000", 5, number=11),
-    )  # fmt: skip
+        Ep(
+            "ep12",
+            "Episode 12: Budget Season",
+            "6a1f2c3e-1b2d-4c5e-9f80-123456789abc",
+            "Thu, 05 Jan 2023 06:00:00 EST",
+            6,
+            number=12,
+            chapters=CHAPTERS,
+        ),
+        Ep(
+            "ep11",
+            "Episode 11: Old Hand-Made Item",
+            None,
+            "Wed, 04 Jan 2023 11:00:00 +0000",
+            5,
+            number=11,
+        ),
+    )
     host = Host("libsyn", "/123456/rss", episodes, None)
     channel_art(host, "/images/cover.jpg", artwork(3000))
     items = []
@@ -190,7 +283,7 @@ def libsyn(work: Path, base: str) -> Host:
 <itunes:keywords>budget,city</itunes:keywords>
 <itunes:subtitle><![CDATA[About {ep.title}]]></itunes:subtitle>
 <itunes:episode>{ep.number}</itunes:episode><itunes:episodeType>full</itunes:episodeType>
-</item>""")  # fmt: skip
+</item>""")
     feed = f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss xmlns:cc="http://web.resource.org/cc/" {ITUNES} {ATOM} {CONTENT} {PODCAST}
  xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" version="2.0"><channel>
@@ -198,16 +291,19 @@ def libsyn(work: Path, base: str) -> Host:
 <title><![CDATA[City Hall Weekly]]></title><pubDate>Thu, 05 Jan 2023 11:00:00 +0000</pubDate>
 <generator>Libsyn WebEngine 2.0</generator><link><![CDATA[https://cityhall.example.org]]></link>
 <language><![CDATA[en]]></language><copyright><![CDATA[2023 City Hall]]></copyright>
-<docs>https://www.libsyn.com</docs><managingEditor><![CDATA[editor@example.org (Ed)]]></managingEditor>
+<docs>https://www.libsyn.com</docs><managingEditor><![CDATA[editor@example.org (Ed)]]>
+</managingEditor>
 <itunes:summary><![CDATA[Weekly news from city hall.]]></itunes:summary>
-<image><url>{base}/images/cover.jpg</url><title>City Hall Weekly</title><link><![CDATA[https://cityhall.example.org]]></link></image>
+<image><url>{base}/images/cover.jpg</url><title>City Hall Weekly</title><link>
+<![CDATA[https://cityhall.example.org]]></link></image>
 <itunes:author>City Hall Media</itunes:author><itunes:keywords>city,news</itunes:keywords>
 <itunes:category text="News"><itunes:category text="Politics"/></itunes:category>
 <itunes:image href="{base}/images/cover.jpg"/><itunes:explicit>yes</itunes:explicit>
-<itunes:owner><itunes:name><![CDATA[Ed Editor]]></itunes:name><itunes:email>editor@example.org</itunes:email></itunes:owner>
+<itunes:owner><itunes:name><![CDATA[Ed Editor]]></itunes:name>
+<itunes:email>editor@example.org</itunes:email></itunes:owner>
 <description><![CDATA[<p>Weekly news from <b>city hall</b>.</p>]]></description>
 <itunes:type>episodic</itunes:type><podcast:locked owner="editor@example.org">no</podcast:locked>
 {"".join(items)}
-</channel></rss>"""  # fmt: skip
+</channel></rss>"""
     host.site.files[host.feed_path] = (feed.encode(), "application/rss+xml; charset=UTF-8")
     return host
