@@ -77,6 +77,8 @@ def import_command(
                 click.echo(f"  {index}/{total} {title}")
 
         report = import_show(options, None, say)
+    if report.resumed:
+        click.echo("picked up the partial downloads of an interrupted import")
     notes = report.notes.items
     if notes:
         click.echo(f"not mapped or changed ({len(notes)}):")

@@ -4,7 +4,9 @@ files and ``show.yaml``.
 
 A broken enclosure (an HTTP error, text instead of audio, a file that does not
 decode) skips that item, with the reason, and the import goes on.  The target
-folder must be empty or new, so an import never mixes with an existing catalog.
+folder must be empty or new, so an import never mixes with an existing catalog; it is
+written as ``.<name>.importing`` next to it and renamed when complete, so an
+interrupted import leaves no half catalog, and running it again resumes its downloads.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from __future__ import annotations
 import collections
 import dataclasses
 import datetime as dt
-import re
 import shutil
 import urllib.parse
 from collections.abc import Callable
@@ -20,41 +21,30 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.catalog.loader import EPISODE_FILE, SEASON_FILE, SHOW_FILE, slugify
-from podcast.catalog.media import AUDIO_SUFFIXES, MediaError, probe_audio
+from podcast.catalog.media import MediaError, probe_audio
 from podcast.catalog.transcript import TranscriptError, parse_transcript
 from podcast.importer import chapters as chapter_sources
 from podcast.importer import mapping
 from podcast.importer.feedread import FeedChannel, FeedError, FeedItem, read_feed
 from podcast.importer.fetch import ByteProgress, FetchError, download, fetch_bytes
+from podcast.importer.files import (
+    NOT_AUDIO,
+    ImportFailed,
+    check_target,
+    fresh_folder,
+    master_name,
+    prune,
+    staging_folder,
+)
 from podcast.importer.images import ImageError, save_artwork
 from podcast.importer.notes import Notes, item_label
-from podcast.importer.transcripts import choose, json_to_vtt
+from podcast.importer.transcripts import Choice, json_to_vtt, rank
 from podcast.importer.write import write_yaml
-from podcast.problems import PodcastError
 
-SUFFIX_OF_TYPE = {
-    "audio/mpeg": ".mp3",
-    "audio/mp3": ".mp3",
-    "audio/x-mp3": ".mp3",
-    "audio/mp4": ".m4a",
-    "audio/x-m4a": ".m4a",
-    "audio/m4a": ".m4a",
-    "audio/ogg": ".ogg",
-    "audio/opus": ".opus",
-    "audio/flac": ".flac",
-    "audio/x-flac": ".flac",
-    "audio/wav": ".wav",
-    "audio/x-wav": ".wav",
-}
 MAX_PAGES = 100
-NOT_AUDIO = re.compile(r"^(text/|application/(xhtml|xml|json|rss|atom))")
 
 #: told when an item starts: (item number, items in all, title)
 ItemProgress = Callable[[int, int, str], None]
-
-
-class ImportFailed(PodcastError):
-    """The import cannot start: a folder that is not empty, a feed that cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +62,7 @@ class ImportReport:
     episodes: tuple[str, ...]  # folders written, relative to ``into``
     seasons: tuple[str, ...]
     notes: Notes
+    resumed: bool = False  # an interrupted import's partial downloads were picked up
 
     @property
     def skipped(self) -> int:
@@ -83,14 +74,6 @@ class _Season:
     number: int
     name: str | None
     folder: str
-
-
-def _check_target(into: Path) -> None:
-    if into.exists() and (not into.is_dir() or any(into.iterdir())):
-        raise ImportFailed(
-            f"{into} is not empty (expected a new or empty folder; the import writes a whole "
-            "catalog and never mixes with an existing one)"
-        )
 
 
 def _read_page(url: str) -> tuple[FeedChannel, str]:
@@ -143,21 +126,6 @@ def _seasons(channel: FeedChannel, language: str, notes: Notes) -> dict[int, _Se
     return seasons
 
 
-def _master_name(url: str, content_type: str | None, declared: str | None) -> str | None:
-    path = urllib.parse.urlsplit(url).path
-    stem, _, suffix = urllib.parse.unquote(path.rsplit("/", 1)[-1]).rpartition(".")
-    suffix = "." + suffix.lower() if stem else ""
-    if suffix not in AUDIO_SUFFIXES:
-        suffix = SUFFIX_OF_TYPE.get((content_type or "").lower()) or SUFFIX_OF_TYPE.get(
-            (declared or "").lower(), ""
-        )
-        stem = stem or path.rsplit("/", 1)[-1]
-    if not suffix:
-        return None
-    safe = re.sub(r"[^a-z0-9._-]+", "-", slugify(stem) if stem else "master").strip("-.")
-    return (safe or "master") + suffix
-
-
 class _Importer:
     def __init__(
         self, options: ImportOptions, progress: ByteProgress | None, on_item: ItemProgress | None
@@ -168,6 +136,7 @@ class _Importer:
         self.notes = Notes()
         self.episode_folders: set[str] = set()
         self.numbers: dict[tuple[int, int], str] = {}
+        self.guids: dict[str, int] = {}  # guid → item number
 
     def fetch_optional(self, url: str, where: str, field: str) -> bytes | None:
         try:
@@ -188,7 +157,7 @@ class _Importer:
             self.notes.skip(where, "enclosure", f"type {declared} is not audio")
             return None
         if not self.options.audio:
-            name = _master_name(enclosure.url, None, declared)
+            name = master_name(enclosure.url, None, declared)
             if name is None:
                 self.notes.skip(where, "enclosure", f"{enclosure.url}: not a known audio format")
                 return None
@@ -201,7 +170,7 @@ class _Importer:
         except FetchError as error:
             self.notes.skip(where, "enclosure", f"{enclosure.url}: {error}")
             return None
-        name = _master_name(got.final_url, got.content_type, declared)
+        name = master_name(got.final_url, got.content_type, declared)
         if got.content_type and NOT_AUDIO.match(got.content_type):
             self.notes.skip(
                 where,
@@ -244,16 +213,28 @@ class _Importer:
         return chapter_sources.Chapters((), "")
 
     def transcript(self, item: FeedItem, folder: Path, where: str) -> str | None:
-        choice, others = choose(item.transcripts)
-        for link in others if choice else item.transcripts:
-            if choice is None or link.type not in {choice.link.type}:
-                self.notes.add(
-                    where,
-                    "podcast:transcript",
-                    f"{link.type or link.url} not kept (the catalog takes one .vtt or .srt)",
-                )
-        if choice is None:
-            return None
+        """The best transcript that downloads and parses, saved next to episode.yaml."""
+        choices, others = rank(item.transcripts)
+        for link in others:
+            self.notes.add(
+                where,
+                "podcast:transcript",
+                f"{link.type or link.url}: not a format the catalog takes (.vtt or .srt)",
+            )
+        for index, choice in enumerate(choices):
+            name = self.save_transcript(choice, folder, where)
+            if name:
+                for other in choices[index + 1 :]:
+                    self.notes.add(
+                        where,
+                        "podcast:transcript",
+                        f"{other.link.type} copy not "
+                        f"kept (the catalog keeps one transcript: {choice.link.type})",
+                    )
+                return name
+        return None
+
+    def save_transcript(self, choice: Choice, folder: Path, where: str) -> str | None:
         data = self.fetch_optional(choice.link.url, where, "podcast:transcript")
         if data is None:
             return None
@@ -315,20 +296,29 @@ class _Importer:
         if item.published is None:
             self.notes.skip(where, "pubDate", f'"{item.pub_date or ""}" is not a date and time')
             return None
+        guid = item.guid or (item.enclosure.url if item.enclosure else None)
+        if guid is not None and guid in self.guids:
+            self.notes.skip(
+                where,
+                "guid",
+                f'"{guid}" is also the guid of item '
+                f"{self.guids[guid]}: apps show them as one episode",
+            )
+            return None
         number_season = mapping.season_number(item, where, self.notes)
         season = seasons[number_season]
         name = mapping.folder_name(item.title, self.episode_folders, f"episode-{item.index}")
         folder = root / season.folder / name
-        folder.mkdir(parents=True)
+        fresh_folder(folder)
         found = self.master(item, folder, where)
         if found is None:
             shutil.rmtree(folder)
             self.episode_folders.discard(name)
             return None
         audio, duration = found
-        guid = item.guid
-        if guid is None and item.enclosure is not None:
-            guid = item.enclosure.url
+        if guid is not None:
+            self.guids[guid] = item.index
+        if item.guid is None:
             self.notes.add(where, "guid", "no <guid>: took the enclosure URL, as apps do")
         guests, hosts = mapping.episode_people(item, people, where, self.notes)
         episode: dict = {
@@ -388,7 +378,7 @@ class _Importer:
 
     def run(self) -> ImportReport:
         options = self.options
-        _check_target(options.into)
+        check_target(options.into)
         channel, feed_url = _read_source(options.source)
         base_url = mapping.base_url_of(channel, options.source, options.base_url, self.notes)
         if base_url is None:
@@ -398,8 +388,12 @@ class _Importer:
             )
         show, people = mapping.show_fields(channel, base_url, feed_url, self.notes)
         _note_unread(channel, self.notes)
-        root = options.into
+        root = staging_folder(options.into)
+        resumed = root.is_dir()
         root.mkdir(parents=True, exist_ok=True)
+        for path in root.iterdir():  # a resumed run keeps its folders (and partial downloads)
+            if path.is_file():
+                path.unlink()
         if not channel.image or not self.artwork(
             channel.image, root / "artwork.jpg", "channel", "itunes:image"
         ):
@@ -431,7 +425,13 @@ class _Importer:
             del show["people"]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
         write_yaml(root / SHOW_FILE, show, f"Imported from {options.source} on {stamp}")
-        return ImportReport(root, channel.title, tuple(written), tuple(sorted(used)), self.notes)
+        prune(root, written)
+        if options.into.exists():
+            options.into.rmdir()  # empty, as checked at the start
+        root.rename(options.into)
+        return ImportReport(
+            options.into, channel.title, tuple(written), tuple(sorted(used)), self.notes, resumed
+        )
 
 
 def import_show(

@@ -32,15 +32,17 @@ def _kind(link: TranscriptLink) -> str:
     return "other"
 
 
-def choose(links: tuple[TranscriptLink, ...]) -> tuple[Choice | None, list[TranscriptLink]]:
-    """The best transcript (VTT, then SRT, then JSON) and the ones left out."""
-    ranked = sorted(links, key=lambda link: ["vtt", "srt", "json", "other"].index(_kind(link)))
-    if not ranked or _kind(ranked[0]) == "other":
-        return None, list(ranked)
-    best = ranked[0]
-    kind = _kind(best)
-    choice = Choice(best, ".srt" if kind == "srt" else ".vtt", convert_json=kind == "json")
-    return choice, ranked[1:]
+def rank(links: tuple[TranscriptLink, ...]) -> tuple[list[Choice], list[TranscriptLink]]:
+    """The transcripts the catalog can keep, best first (VTT, SRT, JSON), and the others."""
+    order = ["vtt", "srt", "json"]
+    usable = sorted(
+        (link for link in links if _kind(link) in order), key=lambda link: order.index(_kind(link))
+    )
+    choices = [
+        Choice(link, ".srt" if _kind(link) == "srt" else ".vtt", _kind(link) == "json")
+        for link in usable
+    ]
+    return choices, [link for link in links if _kind(link) == "other"]
 
 
 def json_to_vtt(data: bytes) -> bytes:

@@ -159,3 +159,39 @@ def test_moving_out_new_feed_url_keeps_the_feed_complete(tmp_path, server):
         e.enclosures[0].href.startswith("https://old.example.org/show/") for e in parsed.entries
     )
     assert parsed.feed.title == "Small Show"
+
+
+def test_an_interrupted_import_leaves_no_catalog_and_resumes_its_download(
+    tmp_path, server, monkeypatch
+):
+    from podcast.importer import fetch
+    from podcast.importer.files import staging_folder
+    from podcast.importer.run import ImportOptions, import_show
+
+    monkeypatch.setattr(fetch, "CHUNK", 4096)
+    server.site.files["/show/feed.xml"] = (feed(server.base, item(server.base, 1)), "text/xml")
+    options = ImportOptions(server.base + "/show/feed.xml", tmp_path / "c")
+
+    def stop(done: int, total: int | None) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C during the first download
+
+    with pytest.raises(KeyboardInterrupt):
+        import_show(options, progress=stop)
+    assert not (tmp_path / "c").exists()
+    [part] = staging_folder(tmp_path / "c").rglob("*.part")
+    assert part.stat().st_size == 4096
+    report = import_show(options)
+    assert report.resumed and not staging_folder(tmp_path / "c").exists()
+    assert server.site.requests[-1] == ("/audio/1.mp3?x=1", "bytes=4096-")
+    [master] = (tmp_path / "c").rglob("1.mp3")
+    assert master.read_bytes() == server.site.files["/audio/1.mp3"][0]
+    assert not list((tmp_path / "c").rglob("*.part"))
+
+
+def test_a_guid_twice_in_the_feed_is_imported_once(tmp_path, server):
+    twice = item(server.base, 1) + item(server.base, 2).replace("small-2", "small-1")
+    server.site.files["/show/feed.xml"] = (feed(server.base, twice), "text/xml")
+    result = run(server.base + "/show/feed.xml", "--into", str(tmp_path / "c"))
+    assert result.exit_code == 3
+    assert 'item 2 "Folge 2": guid: "small-1" is also the guid of item 1' in result.output
+    assert len(list((tmp_path / "c").rglob("episode.yaml"))) == 1
