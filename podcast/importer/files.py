@@ -47,9 +47,10 @@ def fresh_folder(folder: Path) -> None:
             path.unlink()
 
 
-def prune(root: Path, written: list[str]) -> None:
-    """Remove what an interrupted earlier run wrote that this run did not."""
-    keep = set(written) | {path.split("/", 1)[0] for path in written}
+def prune(root: Path, written: list[str], folders: set[str]) -> None:
+    """Remove what an interrupted earlier run wrote that this run did not (``written``:
+    episode folders, ``folders``: other top-level folders this run wrote)."""
+    keep = set(written) | {path.split("/", 1)[0] for path in written} | folders
     for path in sorted(root.glob("*/*")) + sorted(root.glob("*")):
         if path.is_dir() and path.relative_to(root).as_posix() not in keep:
             shutil.rmtree(path)

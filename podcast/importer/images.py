@@ -53,3 +53,20 @@ def save_artwork(data: bytes, target: Path) -> str | None:
         changes.append(f"{fmt or 'image'} saved as JPEG")
     picture.save(target, "JPEG", quality=92)
     return ", ".join(changes) or "re-encoded as RGB JPEG"
+
+
+def save_picture(data: bytes, folder: Path, stem: str) -> str:
+    """A person's picture as ``stem.jpg`` or ``stem.png`` in ``folder``; the file name."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            fmt = image.format
+            suffix = {"JPEG": ".jpg", "PNG": ".png"}.get(fmt or "")
+            folder.mkdir(parents=True, exist_ok=True)
+            if suffix:
+                (folder / f"{stem}{suffix}").write_bytes(data)
+                return f"{stem}{suffix}"
+            image.convert("RGB").save(folder / f"{stem}.jpg", "JPEG", quality=92)
+            return f"{stem}.jpg"
+    except (UnidentifiedImageError, OSError) as error:
+        raise ImageError(f"is not an image ({error})") from None

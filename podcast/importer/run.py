@@ -36,12 +36,13 @@ from podcast.importer.files import (
     prune,
     staging_folder,
 )
-from podcast.importer.images import ImageError, save_artwork
+from podcast.importer.images import ImageError, save_artwork, save_picture
 from podcast.importer.notes import Notes, item_label
 from podcast.importer.transcripts import Choice, json_to_vtt, rank
 from podcast.importer.write import write_yaml
 
 MAX_PAGES = 100
+PEOPLE_FOLDER = "people"
 
 #: told when an item starts: (item number, items in all, title)
 ItemProgress = Callable[[int, int, str], None]
@@ -115,7 +116,7 @@ def _note_unread(channel: FeedChannel, notes: Notes) -> None:
 def _seasons(channel: FeedChannel, language: str, notes: Notes) -> dict[int, _Season]:
     seasons: dict[int, _Season] = {}
     word = "staffel" if language.startswith("de") else "season"
-    taken: set[str] = set()
+    taken: set[str] = {PEOPLE_FOLDER, "theme"}  # not season folders
     for item in channel.items:
         number = mapping.season_number(item, item_label(item.index, item.title), Notes())
         season = seasons.setdefault(number, _Season(number, None, ""))
@@ -266,6 +267,24 @@ class _Importer:
         if change:
             self.notes.add(where, field, change)
         return True
+
+    def pictures(self, people: dict[str, dict], root: Path) -> None:
+        """Pictures of people downloaded into ``people/``, so they outlive the old host."""
+        for key, entry in people.items():
+            url = entry.get("image")
+            if not url:
+                continue
+            where = f"people: {entry['name']}"
+            data = self.fetch_optional(url, where, "podcast:person img")
+            try:
+                name = save_picture(data, root / PEOPLE_FOLDER, key) if data else None
+            except ImageError as error:
+                self.notes.add(where, "podcast:person img", f"{url} {error}")
+                name = None
+            if name:
+                entry["image"] = f"{PEOPLE_FOLDER}/{name}"
+            else:
+                del entry["image"]
 
     def number(self, item: FeedItem, season: int, folder: str, where: str) -> int | None:
         number = mapping.episode_number(item, where, self.notes)
@@ -420,12 +439,13 @@ class _Importer:
                     data,
                     f"Season {season.number}, imported from {options.source}",
                 )
+        self.pictures(people.people, root)
         show["people"] = people.people  # episodes may have added guests
         if not show["people"]:
             del show["people"]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
         write_yaml(root / SHOW_FILE, show, f"Imported from {options.source} on {stamp}")
-        prune(root, written)
+        prune(root, written, {PEOPLE_FOLDER})
         if options.into.exists():
             options.into.rmdir()  # empty, as checked at the start
         root.rename(options.into)

@@ -23,7 +23,10 @@ def feed(base: str, items: str, self_link: bool = True) -> bytes:
     link = f'<atom:link rel="self" href="{base}/show/feed.xml"/>' if self_link else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
- xmlns:atom="http://www.w3.org/2005/Atom"><channel>{link}
+ xmlns:atom="http://www.w3.org/2005/Atom"
+ xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>{link}
+<podcast:person img="{base}/kim.png">Kim</podcast:person>
+<podcast:person role="guest" img="{base}/gone.jpg">Gus</podcast:person>
 <title>Small Show</title><link>https://small.example.org/</link><description>Small.</description>
 <language>EN-us</language><itunes:author>Kim</itunes:author>
 <itunes:owner><itunes:email>kim@example.org</itunes:email></itunes:owner>
@@ -42,6 +45,7 @@ def item(base: str, n: int, *, date: str | None = None, number: str | None = Non
 def server(tmp_path):
     with HostServer() as running:
         running.site.files["/cover.jpg"] = (artwork(1400), "image/jpeg")
+        running.site.files["/kim.png"] = (artwork(200, "PNG"), "image/png")
         data = mp3(tmp_path / "tone.mp3", 3, 440)
         for n in range(1, 5):
             running.site.files[f"/audio/{n}.mp3"] = (data, "audio/mpeg")
@@ -82,6 +86,14 @@ def test_what_cannot_be_mapped_is_listed_and_the_rest_imported(tmp_path, server)
     assert show["base_url"] == server.base + "/show"
     assert show["language"] == "en-US" and show["categories"] == ["Arts"]
     assert show["owner"] == {"name": "Kim", "email": "kim@example.org"}
+    # pictures are downloaded, so they outlive the old host; one that is gone is named
+    assert show["hosts"] == ["kim"]
+    assert show["people"] == {
+        "kim": {"name": "Kim", "image": "people/kim.png"},
+        "gus": {"name": "Gus"},
+    }
+    assert (tmp_path / "c" / "people" / "kim.png").read_bytes() == server.site.files["/kim.png"][0]
+    assert f"people: Gus: podcast:person img: {server.base}/gone.jpg: HTTP 404" in result.output
     catalog, problems = load_catalog(tmp_path / "c")
     assert catalog is not None and not problems.errors
     assert sorted(e.meta.guid for e in catalog.episodes) == ["small-1", "small-2", "small-4"]
@@ -182,7 +194,8 @@ def test_an_interrupted_import_leaves_no_catalog_and_resumes_its_download(
     assert part.stat().st_size == 4096
     report = import_show(options)
     assert report.resumed and not staging_folder(tmp_path / "c").exists()
-    assert server.site.requests[-1] == ("/audio/1.mp3?x=1", "bytes=4096-")
+    audio_requests = [r for r in server.site.requests if r[0].startswith("/audio/")]
+    assert audio_requests == [("/audio/1.mp3?x=1", None), ("/audio/1.mp3?x=1", "bytes=4096-")]
     [master] = (tmp_path / "c").rglob("1.mp3")
     assert master.read_bytes() == server.site.files["/audio/1.mp3"][0]
     assert not list((tmp_path / "c").rglob("*.part"))
