@@ -17,6 +17,7 @@ from podcast.feed.ext.podcastindex import PersonTag, Soundbite, Transcript
 from podcast.feed.ext.psc import SimpleChapter
 from podcast.feed.media import EpisodeMedia
 from podcast.feed.podcasting20 import channel_elements, item_elements
+from podcast.labels import Labels
 from podcast.paths import episode_page
 from podcast.templating import environment
 
@@ -115,6 +116,7 @@ def render_feed(
     fg.podcastindex.elements(channel_elements(show, episodes, media))
 
     notes = environment(catalog).get_template("content_encoded.html")
+    labels = Labels(meta.language)
     # feedgen prepends entries: add oldest first so the newest comes first.
     for episode in reversed(episodes):
         item = media[episode.slug]
@@ -124,7 +126,7 @@ def render_feed(
         fe.title(episode.title)
         fe.link(href=page_url)
         fe.description(episode.meta.summary)
-        fe.content(notes.render(episode=episode, page_url=page_url).strip(), type="CDATA")
+        fe.content(notes.render(episode=episode, page_url=page_url, t=labels).strip(), type="CDATA")
         fe.published(episode.published)
         fe.enclosure(show.enclosure_url(item.url), str(item.size), item.mime)
         fe.podcast.itunes_duration(round(item.duration))

@@ -14,7 +14,7 @@ from podcast.mime import MEDIA_SUFFIXES, suffix_of
 from podcast.paths import FEED_PATH, INDEX_PATH, STATE_PATH
 from podcast.problems import PodcastError
 from podcast.publish.destination import INTERNAL, Change, Destination, Upload
-from podcast.writer import file_sha256
+from podcast.writer import OutputError, file_sha256
 
 Action = Literal["upload", "update", "delete"]
 
@@ -108,10 +108,13 @@ class Plan:
 
 
 def hash_build(build_dir: Path) -> dict[str, Upload]:
-    return {
-        relpath: Upload(relpath, path, file_sha256(path), path.stat().st_size)
-        for relpath, path in build_files(build_dir).items()
-    }
+    uploads = {}
+    for relpath, path in build_files(build_dir).items():
+        try:
+            uploads[relpath] = Upload(relpath, path, file_sha256(path), path.stat().st_size)
+        except OSError as error:
+            raise OutputError(path, error, "read") from error
+    return uploads
 
 
 def make_plan(local: dict[str, Upload], target: Destination, prune: bool) -> Plan:
