@@ -42,6 +42,7 @@ def _http(url: str | None) -> str | None:
 def from_psc(chapters: tuple[PscChapter, ...]) -> Chapters:
     marks, notes = [], []
     for index, chapter in enumerate(chapters):
+        start: float | None
         try:
             start = parse_timestamp(chapter.start)
         except ValueError:

@@ -158,10 +158,11 @@ def download(
             part.replace(target)
             return Downloaded(target, done, final_url, content_type, resumed, attempt)
         except NETWORK_ERRORS as error:
-            if isinstance(error, urllib.error.HTTPError) and error.code == 416 and start:
+            over = isinstance(error, urllib.error.HTTPError) and error.code == 416 and start > 0
+            if over:
                 part.unlink()  # our partial file is bigger than the resource: start over
             last_error = _describe(error)
-            if attempt == retries or not _retryable(error):
+            if attempt == retries or not (over or _retryable(error)):
                 break
             time.sleep(delay)
             delay *= 2

@@ -51,7 +51,13 @@ class _Handler(BaseHTTPRequestHandler):
         body, kind = found
         start = 0
         match = _RANGE.match(self.headers.get("Range") or "")
-        if match and int(match.group(1)) < len(body):
+        if match and int(match.group(1)) >= len(body):
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{len(body)}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if match:
             start = int(match.group(1))
             self.send_response(206)
             self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")

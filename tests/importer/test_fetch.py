@@ -74,3 +74,11 @@ def test_local_files_are_read_directly(tmp_path):
     assert fetch_bytes((tmp_path / "feed.xml").as_uri())[0] == b"<rss/>"
     with pytest.raises(FetchError, match="cannot be read"):
         fetch_bytes(str(tmp_path / "nope.xml"))
+
+
+def test_a_partial_file_bigger_than_the_resource_starts_over(tmp_path):
+    (tmp_path / "a.mp3.part").write_bytes(b"x" * (len(BODY) + 10))  # left by another version
+    with HostServer() as server:
+        server.site.files["/a.mp3"] = (BODY, "audio/mpeg")
+        got = download(server.base + "/a.mp3", tmp_path / "a.mp3")
+    assert (tmp_path / "a.mp3").read_bytes() == BODY and got.attempts == 2
