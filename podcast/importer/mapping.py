@@ -6,6 +6,7 @@ cannot take is noted (see :mod:`podcast.importer.notes`), never silently dropped
 
 from __future__ import annotations
 
+import html
 import re
 import typing
 import urllib.parse
@@ -23,13 +24,24 @@ from podcast.importer.chapters import ChapterMark
 from podcast.importer.feedread import FeedChannel, FeedItem, PersonInfo, Tagged
 from podcast.importer.markdown import to_markdown, to_paragraphs, to_text
 from podcast.importer.notes import Notes
+from podcast.labels.table import TABLES
 
 SUMMARY_MAX = 255
 SLUG_MAX = 60
 CHANNEL = "channel"
-# the headings podcast's own feed appends to the show notes (templates/content_encoded.html)
-OWN_SECTIONS = ("<h3>Zu Gast</h3>", "<h3>Kapitel</h3>", "<h3>Zitate</h3>", "<h3>Zum Mitnehmen</h3>")
-_OWN_PAGE_LINK = re.compile(r"\s*<p><a href=\"[^\"]*\">Die Folge auf der Website</a></p>\s*$")
+# what podcast's own feed appends to the show notes (templates/content_encoded.html), in
+# every language it writes
+_OWN_KEYS = ("guests", "chapters", "quotes", "notes_takeaways")
+OWN_SECTIONS = tuple(
+    f"<h3>{html.escape(t[k])}</h3>" for t in TABLES.values() for k in _OWN_KEYS if k in t
+)
+_OWN_PAGE_LINK = re.compile(
+    r"\s*<p><a href=\"[^\"]*\">(?:"
+    + "|".join(
+        re.escape(html.escape(t["on_website"])) for t in TABLES.values() if "on_website" in t
+    )
+    + r")</a></p>\s*$"
+)
 _EMAIL = re.compile(r"[^@\s<>()]+@[^@\s<>()]+\.[^@\s<>()]+")
 
 
@@ -190,12 +202,12 @@ def show_fields(
     return show, People(people, tuple(hosts))
 
 
-def own_notes(html: str, generator: str) -> str:
+def own_notes(notes: str, generator: str) -> str:
     """Show notes without the sections podcast's own feed adds (guests, chapters, quotes)."""
     if not generator.startswith("podcast "):
-        return html
-    cut = min((html.find(h) for h in OWN_SECTIONS if h in html), default=len(html))
-    return _OWN_PAGE_LINK.sub("", html[:cut])
+        return notes
+    cut = min((notes.find(h) for h in OWN_SECTIONS if h in notes), default=len(notes))
+    return _OWN_PAGE_LINK.sub("", notes[:cut])
 
 
 def summary_of(item: FeedItem) -> str:
@@ -207,8 +219,8 @@ def summary_of(item: FeedItem) -> str:
 
 
 def description_of(item: FeedItem, generator: str) -> str:
-    html = item.content_html or item.description_html or item.itunes_summary
-    return to_markdown(own_notes(html, generator))
+    notes = item.content_html or item.description_html or item.itunes_summary
+    return to_markdown(own_notes(notes, generator))
 
 
 def folder_name(title: str, taken: set[str], fallback: str) -> str:

@@ -460,4 +460,13 @@ def import_show(
     on_item: ItemProgress | None = None,
 ) -> ImportReport:
     """Write the catalog of ``options.source`` into ``options.into``."""
-    return _Importer(options, progress, on_item).run()
+    if options.base_url is not None and not options.base_url.startswith(("http://", "https://")):
+        raise ImportFailed(
+            f'--base-url "{options.base_url}" is not an http(s) URL '
+            "(expected e.g. https://podcast.example.org)"
+        )
+    try:
+        return _Importer(options, progress, on_item).run()
+    except OSError as error:  # the disk, not the network (downloads report their own faults)
+        where = error.filename or options.into
+        raise ImportFailed(f"{where}: cannot be written ({error.strerror or error})") from None

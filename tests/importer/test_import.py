@@ -208,3 +208,13 @@ def test_a_guid_twice_in_the_feed_is_imported_once(tmp_path, server):
     assert result.exit_code == 3
     assert 'item 2 "Folge 2": guid: "small-1" is also the guid of item 1' in result.output
     assert len(list((tmp_path / "c").rglob("episode.yaml"))) == 1
+
+
+def test_a_base_url_must_be_a_url_and_an_unwritable_folder_is_an_error(tmp_path, server):
+    server.site.files["/show/feed.xml"] = (feed(server.base, item(server.base, 1)), "text/xml")
+    result = run(server.base + "/show/feed.xml", "--into", str(tmp_path / "c"), "--base-url", "x")
+    assert result.exit_code == 1 and '--base-url "x" is not an http(s) URL' in result.output
+    (tmp_path / "file").write_text("not a folder")
+    result = run(server.base + "/show/feed.xml", "--into", str(tmp_path / "file" / "c"))
+    assert result.exit_code == 1 and "cannot be written" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -152,3 +152,14 @@ def test_our_own_demo_feed_survives_import_and_publish(tmp_path, monkeypatch):
     assert len(after.items) == len(original.episodes) == 3
     assert after.podcast_guid == before.podcast_guid is not None
     assert all(item.chapters and item.transcript for item in after.items.values())
+    # show notes come back as the Markdown they were written in, without the sections
+    # (guests, chapters, quotes, page link) the feed adds to them
+    imported = load_catalog(tmp_path / "moved" / "catalog")[0]
+    by_title = {e.title: e.meta for e in original.catalog.episodes}
+    for episode in imported.episodes:
+        written = by_title[episode.title]
+        assert (episode.meta.description, episode.meta.summary) == (
+            written.description,
+            written.summary,
+        )
+        assert episode.meta.chapters == written.chapters
