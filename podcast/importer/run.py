@@ -88,7 +88,7 @@ def _read_page(url: str) -> tuple[FeedChannel, str]:
         raise ImportFailed(f"{url}: {error}") from None
 
 
-def _read_source(source: str) -> tuple[FeedChannel, str | None]:
+def _read_source(source: str, notes: Notes) -> tuple[FeedChannel, str | None]:
     """The channel with the items of every page (a paged feed's rel="next" followed)."""
     channel, final_url = _read_page(source)
     items, page, seen = list(channel.items), channel, {final_url}
@@ -99,6 +99,13 @@ def _read_source(source: str) -> tuple[FeedChannel, str | None]:
         page, final_url = _read_page(next_url)
         seen.add(final_url)
         items.extend(page.items)
+    if page.next_page and len(seen) >= MAX_PAGES:
+        notes.add(
+            "channel",
+            'atom:link rel="next"',
+            f"stopped after {MAX_PAGES} pages of the "
+            f"feed; the items of {page.next_page} and after are not imported",
+        )
     numbered = tuple(dataclasses.replace(item, index=n) for n, item in enumerate(items, 1))
     channel = dataclasses.replace(channel, items=numbered)
     feed_url = channel.self_link or (source if source.startswith(("http://", "https://")) else None)
@@ -113,12 +120,14 @@ def _note_unread(channel: FeedChannel, notes: Notes) -> None:
         notes.add(f"{count} item(s)", name, "not imported")
 
 
-def _seasons(channel: FeedChannel, language: str, notes: Notes) -> dict[int, _Season]:
+def _seasons(channel: FeedChannel, language: str) -> dict[int, _Season]:
+    """The season of every item, each with its folder; season numbers are checked (and
+    noted) per item in :meth:`_Importer.episode`."""
     seasons: dict[int, _Season] = {}
     word = "staffel" if language.startswith("de") else "season"
     taken: set[str] = {PEOPLE_FOLDER, "theme"}  # not season folders
     for item in channel.items:
-        number = mapping.season_number(item, item_label(item.index, item.title), Notes())
+        number = mapping.season_number(item, "", Notes())  # noted with the item later
         season = seasons.setdefault(number, _Season(number, None, ""))
         season.name = season.name or item.season_name
     for number, season in sorted(seasons.items()):
@@ -138,6 +147,7 @@ class _Importer:
         self.episode_folders: set[str] = set()
         self.numbers: dict[tuple[int, int], str] = {}
         self.guids: dict[str, int] = {}  # guid → item number
+        self.wrong_lengths: list[int] = []  # items whose enclosure length was not the file's
 
     def fetch_optional(self, url: str, where: str, field: str) -> bytes | None:
         try:
@@ -154,7 +164,7 @@ class _Importer:
             self.notes.skip(where, "enclosure", "the item has no enclosure: no audio to import")
             return None
         declared = (enclosure.type or "").lower()
-        if declared and not declared.startswith("audio/"):
+        if declared.startswith(("video/", "image/")) or NOT_AUDIO.match(declared):
             self.notes.skip(where, "enclosure", f"type {declared} is not audio")
             return None
         if not self.options.audio:
@@ -194,12 +204,7 @@ class _Importer:
             self.notes.skip(where, "enclosure", f"{enclosure.url}: {error}")
             return None
         if enclosure.length and enclosure.length != got.size:
-            self.notes.add(
-                where,
-                "enclosure length",
-                f"the feed says {enclosure.length:,} bytes, "
-                f"the server sent {got.size:,} (kept what was sent)",
-            )
+            self.wrong_lengths.append(item.index)
         return name, info.duration
 
     def chapters(self, item: FeedItem, master: Path | None, where: str):
@@ -398,7 +403,7 @@ class _Importer:
     def run(self) -> ImportReport:
         options = self.options
         check_target(options.into)
-        channel, feed_url = _read_source(options.source)
+        channel, feed_url = _read_source(options.source, self.notes)
         base_url = mapping.base_url_of(channel, options.source, options.base_url, self.notes)
         if base_url is None:
             raise ImportFailed(
@@ -421,7 +426,7 @@ class _Importer:
                 "artwork",
                 "no show artwork could be imported: add artwork.jpg (square, 1400–3000 px)",
             )
-        seasons = _seasons(channel, show["language"], self.notes)
+        seasons = _seasons(channel, show["language"])
         written = []
         for item in channel.items:
             if self.on_item:
@@ -429,6 +434,13 @@ class _Importer:
             folder = self.episode(item, channel, seasons, people, root)
             if folder:
                 written.append(folder)
+        if self.wrong_lengths:
+            numbers = ", ".join(map(str, self.wrong_lengths))
+            self.notes.add(
+                f"{len(self.wrong_lengths)} item(s) ({numbers})",
+                "enclosure length",
+                "not the size of the file the server sent; the published feed gives the real sizes",
+            )
         used = {path.split("/", 1)[0] for path in written}
         word = "Staffel" if show["language"].startswith("de") else "Season"
         for season in seasons.values():

@@ -35,6 +35,30 @@ SHAPES = {
     "podigee": podigee,
 }
 FEED_PAGES = {"podlove": ("/feed/mp3/", "/feed/mp3/?paged=2")}
+# what each import must say about what it could not map (besides the skipped episodes)
+EXPECTED_NOTES = {
+    "podlove": [
+        'item 1 "FS003 Der dritte Streich": podcast:transcript: application/json copy not kept',
+        "channel: itunes:block: not imported",
+    ],
+    "castopod": [
+        "channel: itunes:image: transparency on white, PNG saved as JPEG",
+        "quotes: a soundbite does not say who speaks: 1 quote(s) given to Ada Guest",
+    ],
+    "libsyn": [
+        'item 2 "Episode 11: Old Hand-Made Item": guid: no <guid>: took the enclosure URL',
+        "channel: guid: no podcast:guid: wrote",
+    ],
+    "anchor": [
+        "2 item(s) (1, 3): enclosure length: not the size of the file",
+        'item 1 "Ep. 3 – Spotify era": itunes:image: enlarged from 1000 to 1400 px',
+    ],
+    "buzzsprout": [
+        "podcast:soundbite at 00:00:02.000: has no text",
+        "podcast:transcript: text/html: not a format the catalog takes",
+    ],
+    "podigee": ["channel: googleplay:author: not imported"],
+}
 
 
 def http_get(url: str) -> bytes:
@@ -90,6 +114,8 @@ def test_host_feed_survives_import_and_publish(shape, tmp_path):
         for episode in broken:
             assert f'"{episode.title}"' in result.output and "skipped" in result.output
         assert f"{len(host.good)} episode(s)" in result.output
+        for expected in EXPECTED_NOTES[shape]:
+            assert expected in result.output
 
         if shape == "buzzsprout":  # its first enclosure broke off half-way: resumed
             assert any(r and r != "bytes=0-" for _, r in host.site.requests)
