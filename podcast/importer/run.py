@@ -11,11 +11,8 @@ interrupted import leaves no half catalog, and running it again resumes its down
 
 from __future__ import annotations
 
-import collections
-import dataclasses
 import datetime as dt
 import shutil
-import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +22,7 @@ from podcast.catalog.media import MediaError, probe_audio
 from podcast.catalog.transcript import TranscriptError, parse_transcript
 from podcast.importer import chapters as chapter_sources
 from podcast.importer import mapping
-from podcast.importer.feedread import FeedChannel, FeedError, FeedItem, read_feed
+from podcast.importer.feedread import FeedChannel, FeedItem
 from podcast.importer.fetch import ByteProgress, FetchError, download, fetch_bytes
 from podcast.importer.files import (
     NOT_AUDIO,
@@ -38,10 +35,10 @@ from podcast.importer.files import (
 )
 from podcast.importer.images import ImageError, save_artwork, save_picture
 from podcast.importer.notes import Notes, item_label
+from podcast.importer.source import note_unread, read_source
 from podcast.importer.transcripts import Choice, json_to_vtt, rank
 from podcast.importer.write import write_yaml
 
-MAX_PAGES = 100
 PEOPLE_FOLDER = "people"
 
 #: told when an item starts: (item number, items in all, title)
@@ -77,49 +74,6 @@ class _Season:
     folder: str
 
 
-def _read_page(url: str) -> tuple[FeedChannel, str]:
-    try:
-        data, final_url = fetch_bytes(url)
-    except FetchError as error:
-        raise ImportFailed(f"{url}: {error}") from None
-    try:
-        return read_feed(data), final_url
-    except FeedError as error:
-        raise ImportFailed(f"{url}: {error}") from None
-
-
-def _read_source(source: str, notes: Notes) -> tuple[FeedChannel, str | None]:
-    """The channel with the items of every page (a paged feed's rel="next" followed)."""
-    channel, final_url = _read_page(source)
-    items, page, seen = list(channel.items), channel, {final_url}
-    while page.next_page and len(seen) < MAX_PAGES:
-        next_url = urllib.parse.urljoin(final_url, page.next_page)
-        if next_url in seen:
-            break
-        page, final_url = _read_page(next_url)
-        seen.add(final_url)
-        items.extend(page.items)
-    if page.next_page and len(seen) >= MAX_PAGES:
-        notes.add(
-            "channel",
-            'atom:link rel="next"',
-            f"stopped after {MAX_PAGES} pages of the "
-            f"feed; the items of {page.next_page} and after are not imported",
-        )
-    numbered = tuple(dataclasses.replace(item, index=n) for n, item in enumerate(items, 1))
-    channel = dataclasses.replace(channel, items=numbered)
-    feed_url = channel.self_link or (source if source.startswith(("http://", "https://")) else None)
-    return channel, feed_url
-
-
-def _note_unread(channel: FeedChannel, notes: Notes) -> None:
-    for name in channel.unread:
-        notes.add("channel", name, "not imported")
-    counts = collections.Counter(name for item in channel.items for name in item.unread)
-    for name, count in counts.items():
-        notes.add(f"{count} item(s)", name, "not imported")
-
-
 def _seasons(channel: FeedChannel, language: str) -> dict[int, _Season]:
     """The season of every item, each with its folder; season numbers are checked (and
     noted) per item in :meth:`_Importer.episode`."""
@@ -144,12 +98,20 @@ class _Importer:
         self.progress = progress
         self.on_item = on_item
         self.notes = Notes()
+        self.remote = options.source.startswith(("http://", "https://"))
         self.episode_folders: set[str] = set()
         self.numbers: dict[tuple[int, int], str] = {}
         self.guids: dict[str, int] = {}  # guid → item number
         self.wrong_lengths: list[int] = []  # items whose enclosure length was not the file's
 
+    def allowed(self, url: str) -> bool:
+        """A feed from the web names only web addresses: never a file on this machine."""
+        return not self.remote or url.startswith(("http://", "https://"))
+
     def fetch_optional(self, url: str, where: str, field: str) -> bytes | None:
+        if not self.allowed(url):
+            self.notes.add(where, field, f"{url}: not an http(s) URL")
+            return None
         try:
             data, _ = fetch_bytes(url)
         except FetchError as error:
@@ -173,6 +135,9 @@ class _Importer:
                 self.notes.skip(where, "enclosure", f"{enclosure.url}: not a known audio format")
                 return None
             return name, item.duration
+        if not self.allowed(enclosure.url):
+            self.notes.skip(where, "enclosure", f"{enclosure.url}: not an http(s) URL")
+            return None
         part = folder / "download"
         try:
             got = download(
@@ -403,7 +368,7 @@ class _Importer:
     def run(self) -> ImportReport:
         options = self.options
         check_target(options.into)
-        channel, feed_url = _read_source(options.source, self.notes)
+        channel, feed_url = read_source(options.source, self.notes)
         base_url = mapping.base_url_of(channel, options.source, options.base_url, self.notes)
         if base_url is None:
             raise ImportFailed(
@@ -411,7 +376,7 @@ class _Importer:
                 "from: give --base-url (where the show will be published)"
             )
         show, people = mapping.show_fields(channel, base_url, feed_url, self.notes)
-        _note_unread(channel, self.notes)
+        note_unread(channel, self.notes)
         root = staging_folder(options.into)
         resumed = root.is_dir()
         root.mkdir(parents=True, exist_ok=True)

@@ -218,3 +218,25 @@ def test_a_base_url_must_be_a_url_and_an_unwritable_folder_is_an_error(tmp_path,
     result = run(server.base + "/show/feed.xml", "--into", str(tmp_path / "file" / "c"))
     assert result.exit_code == 1 and "cannot be written" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_relative_urls_in_a_hand_written_feed_are_taken_from_the_feed_address(tmp_path, server):
+    relative = item(server.base, 1).replace(f"{server.base}/audio/", "../audio/")
+    body = feed(server.base, relative).replace(
+        f'href="{server.base}/cover.jpg"'.encode(), b'href="/cover.jpg"'
+    )
+    server.site.files["/show/feed.xml"] = (body, "text/xml")
+    result = run(server.base + "/show/feed.xml", "--into", str(tmp_path / "c"))
+    assert "1 episode(s)" in result.output and "0 skipped" in result.output, result.output
+    assert (tmp_path / "c" / "artwork.jpg").is_file()
+    assert ("/audio/1.mp3?x=1", None) in server.site.requests
+
+
+def test_a_feed_from_the_web_cannot_make_the_import_read_local_files(tmp_path, server):
+    secret = tmp_path / "secret.mp3"
+    secret.write_bytes(server.site.files["/audio/1.mp3"][0])
+    local = item(server.base, 1).replace(f"{server.base}/audio/1.mp3?x=1", secret.as_uri())
+    server.site.files["/show/feed.xml"] = (feed(server.base, local), "text/xml")
+    result = run(server.base + "/show/feed.xml", "--into", str(tmp_path / "c"))
+    assert result.exit_code == 3
+    assert f"{secret.as_uri()}: not an http(s) URL" in result.output
