@@ -13,9 +13,10 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from podcast.catalog.categories import category_problem
+from podcast.catalog.fields import HttpUrl
 from podcast.catalog.loader import DESCRIPTION_MAX_BYTES, LANGUAGE, slugify
 from podcast.catalog.models import format_timestamp
 from podcast.catalog.podcasting20 import Funding, License, Location, Medium
@@ -56,11 +57,23 @@ class People:
         return next((k for k, p in self.people.items() if p["name"] == name), None)
 
 
+_HTTP_URL: TypeAdapter[str] = TypeAdapter(HttpUrl)
+
+
+def is_url(value: str | None) -> bool:
+    """An absolute http(s) URL as the catalog takes it."""
+    try:
+        _HTTP_URL.validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def person_entry(person: PersonInfo) -> dict:
     entry: dict = {"name": person.name}
-    if person.href and person.href.startswith(("http://", "https://")):
+    if is_url(person.href):
         entry["url"] = person.href
-    if person.img and person.img.startswith(("http://", "https://")):
+    if is_url(person.img):
         entry["image"] = person.img
     return entry
 
@@ -120,6 +133,14 @@ def _owner(channel: FeedChannel, notes: Notes) -> dict:
     return {"name": name, "email": email}
 
 
+def _link(channel: FeedChannel, base_url: str, notes: Notes) -> str:
+    if channel.link and is_url(channel.link):
+        return channel.link
+    found = f'"{channel.link}" is not a URL' if channel.link else "no <link>"
+    notes.add(CHANNEL, "link", f"{found}: wrote the base URL {base_url}")
+    return base_url
+
+
 def _categories(channel: FeedChannel, notes: Notes) -> list[str]:
     kept = []
     for category in channel.categories:
@@ -163,7 +184,7 @@ def show_fields(
         "language": _language(channel.language or "", notes),
         "author": author,
         "owner": _owner(channel, notes),
-        "link": channel.link or base_url,
+        "link": _link(channel, base_url, notes),
         "base_url": base_url,
         "artwork": "artwork.jpg",
         "categories": _categories(channel, notes),
@@ -255,8 +276,12 @@ def chapter_entries(
             notes.add(where, "chapters", f'"{mark.title}" starts with the one before it: left out')
             continue
         entry: dict = {"start": format_timestamp(mark.start), "title": mark.title}
-        if mark.url:
+        if is_url(mark.url):
             entry["url"] = mark.url
+        elif mark.url:
+            notes.add(
+                where, "chapters", f'"{mark.title}": link "{mark.url}" is not a URL: left out'
+            )
         entries.append(entry)
         previous = mark.start
     return entries
