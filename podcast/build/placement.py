@@ -6,8 +6,7 @@ import json
 
 from podcast.audio.encode import EncodedAudio
 from podcast.build.identity import Identities
-from podcast.catalog.loader import slugify
-from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.catalog import Catalog, EpisodeEntry, slugify
 from podcast.feed.rss import EpisodeMedia, chapters_json
 from podcast.mime import media_type
 from podcast.paths import (

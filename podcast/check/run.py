@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from podcast.catalog.loader import SHOW_FILE, load_catalog
+from podcast.catalog import SHOW_FILE, load_catalog
 from podcast.check.assets import FEED_MAX_BYTES, check_asset, check_feed_reply
 from podcast.check.feed import Asset, FeedError, parse_feed
 from podcast.check.http import Client

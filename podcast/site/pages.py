@@ -26,7 +26,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from podcast.catalog.loader import slugify
+from podcast.catalog import slugify
 from podcast.catalog.models import (
     Catalog,
     EpisodeEntry,

@@ -226,15 +226,7 @@ def tag_all(
     Values that cannot be written are added to ``problems`` as warnings.
     """
     show = catalog.show
-    language = iso639_2(show.meta.language)
-    if language is None:
-        problems.warn(
-            show.root / "show.yaml",
-            None,
-            "language",
-            f'"{show.meta.language}" has no ISO 639-2 code: the MP3s get no TLAN frame '
-            f'and their comment says "{UNDETERMINED_LANGUAGE}"',
-        )
+    language = iso639_2(show.meta.language)  # None is a warning of `podcast validate`
     covers: dict[Path, bytes] = {}
     tagged = {}
     for episode in episodes:

@@ -23,12 +23,13 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 import mutagen
 import mutagen.id3 as id3
-import pycountry
 
+# the language code is the catalog's (`podcast validate` warns when it has none)
+from podcast.catalog import UNDETERMINED_LANGUAGE as UNDETERMINED_LANGUAGE
+from podcast.catalog import iso639_2 as iso639_2
 from podcast.problems import PodcastError
 
 ID3_VERSION = 3
-UNDETERMINED_LANGUAGE = "und"  # ISO 639-2 for "undetermined"
 
 
 class TagError(PodcastError):
@@ -201,20 +202,6 @@ def chapter_frames(tags: Id3, frame_id: str, value: Value) -> list[id3.Frame]:
     flags = id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED
     toc = tags.frame("CTOC", element_id="toc", flags=flags, child_element_ids=ids, sub_frames=[])
     return [*frames, toc]
-
-
-# --- language ---------------------------------------------------------------------
-
-
-def iso639_2(language: str) -> str | None:
-    """``de``/``de-AT`` → ``deu``; a three-letter code is kept if ISO 639-2 knows it."""
-    code = language.split("-")[0].lower()
-    found = (
-        pycountry.languages.get(alpha_2=code)
-        if len(code) == 2
-        else pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
-    )
-    return getattr(found, "alpha_3", None)
 
 
 # --- the audio stream and the tagged file ---------------------------------------

@@ -25,7 +25,6 @@ from podcast.cards import (
 )
 from podcast.catalog.loader import load_catalog
 from podcast.labels import Labels
-from podcast.problems import PodcastError
 from tests.conftest import edit
 
 LONG_QUOTE = (
@@ -155,15 +154,6 @@ def test_card_style_from_show_yaml(catalog_dir):
     assert layout.text("heading").text == "Kommunen-Podcast"
     image = Image.open(io.BytesIO(render_png(layout))).convert("RGB")
     assert image.getpixel((2, 2)) == (255, 255, 255)
-
-
-def test_bad_card_colour_and_missing_font_are_named(catalog_dir):
-    edit(catalog_dir / "show.yaml", "timezone:", "cards:\n  accent: nope\ntimezone:")
-    with pytest.raises(PodcastError, match=r"cards\.accent: 'nope' is not a colour"):
-        CardFrame.for_show(load(catalog_dir).show)
-    edit(catalog_dir / "show.yaml", "  accent: nope", "  font: missing.ttf")
-    with pytest.raises(PodcastError, match=r"cards\.font: font file 'missing.ttf' not found"):
-        CardFrame.for_show(load(catalog_dir).show)
 
 
 def test_svg_is_xml_with_the_quote_as_text(long_catalog):
