@@ -45,6 +45,7 @@ def import_command(
     Lists at the end what could not be mapped. Exit code: 0 everything imported,
     2 some fields were left out (listed), 3 some episodes were skipped (listed).
     """
+    from podcast.importer.notes import printable
     from podcast.importer.run import ImportOptions, import_show
     from podcast.progress import progress_wanted
 
@@ -63,7 +64,12 @@ def import_command(
         task = bars.add_task("feed", total=None)
 
         def on_item(index: int, total: int, title: str) -> None:
-            bars.update(task, description=f"{index}/{total} {title[:40]}", completed=0, total=None)
+            bars.update(
+                task,
+                description=f"{index}/{total} {printable(title)[:40]}",
+                completed=0,
+                total=None,
+            )
 
         def on_bytes(done: int, size: int | None) -> None:
             bars.update(task, completed=done, total=size)
@@ -74,7 +80,7 @@ def import_command(
 
         def say(index: int, total: int, title: str) -> None:
             if not quiet:
-                click.echo(f"  {index}/{total} {title}")
+                click.echo(f"  {index}/{total} {printable(title)}")
 
         report = import_show(options, None, say)
     if report.resumed:
@@ -84,7 +90,7 @@ def import_command(
         click.echo(f"not mapped or changed ({len(notes)}):")
         for note in notes:
             colour = "red" if note.skipped_episode else "yellow"
-            click.secho(f"  {note}", fg=colour)
+            click.secho(f"  {printable(str(note))}", fg=colour)
     click.echo(
         f"imported {report.title!r} into {report.into}/: {len(report.episodes)} episode(s) in "
         f"{len(report.seasons)} season(s), {report.skipped} skipped"

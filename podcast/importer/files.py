@@ -7,8 +7,8 @@ import shutil
 import urllib.parse
 from pathlib import Path
 
-from podcast.catalog.loader import slugify
 from podcast.catalog.media import AUDIO_SUFFIXES
+from podcast.catalog.names import slugify
 from podcast.problems import PodcastError
 
 SUFFIX_OF_TYPE = {

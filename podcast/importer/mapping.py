@@ -17,9 +17,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from podcast.catalog.categories import category_problem
 from podcast.catalog.fields import HttpUrl
-from podcast.catalog.loader import DESCRIPTION_MAX_BYTES, LANGUAGE, slugify
-from podcast.catalog.models import format_timestamp
+from podcast.catalog.language import LANGUAGE
+from podcast.catalog.models import NUMBER_MAX, NUMBER_MIN, format_timestamp
+from podcast.catalog.names import slugify
 from podcast.catalog.podcasting20 import Funding, License, Location, Medium
+from podcast.catalog.show import DESCRIPTION_MAX_BYTES
 from podcast.feed.ext.podcastindex import podcast_guid
 from podcast.importer.chapters import ChapterMark
 from podcast.importer.feedread import FeedChannel, FeedItem, PersonInfo, Tagged
@@ -341,25 +343,28 @@ def episode_people(
 def season_number(item: FeedItem, where: str, notes: Notes) -> int:
     if item.season is None:
         return 1
-    try:
-        number = int(float(item.season))
-    except ValueError:
-        number = -1
-    if number < 0 or str(number) != item.season.strip().split(".")[0]:
-        notes.add(
-            where, "itunes:season", f'"{item.season}" is not a season number: put in season 1'
-        )
-        return 1
-    return number
+    text = item.season.strip()
+    if text.isdigit() and NUMBER_MIN <= int(text) <= NUMBER_MAX:
+        return int(text)
+    notes.add(
+        where,
+        "itunes:season",
+        f'"{text}" is not a season number ({NUMBER_MIN}–{NUMBER_MAX}): put in season 1',
+    )
+    return 1
 
 
 def episode_number(item: FeedItem, where: str, notes: Notes) -> int | None:
     if item.episode is None:
         return None
     text = item.episode.strip()
-    if text.isdigit():
+    if text.isdigit() and NUMBER_MIN <= int(text) <= NUMBER_MAX:
         return int(text)
-    notes.add(where, "itunes:episode", f'"{text}" is not a whole number ≥ 0: left out')
+    notes.add(
+        where,
+        "itunes:episode",
+        f'"{text}" is not an episode number ({NUMBER_MIN}–{NUMBER_MAX}): left out',
+    )
     return None
 
 

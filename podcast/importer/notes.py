@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -33,6 +34,13 @@ class Notes:
         return [n for n in self.items if n.skipped_episode]
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters a terminal would act on."""
+    return re.sub("[\x00-\x1f\x7f-\x9f]", "", text)
+
+
 def item_label(index: int, title: str) -> str:
+    """``item 3 "Title"``, shortened and printable."""
+    title = printable(title)
     short = title if len(title) <= 60 else title[:59] + "…"
     return f'item {index} "{short}"'

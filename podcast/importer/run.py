@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.catalog.loader import EPISODE_FILE, SEASON_FILE, SHOW_FILE, slugify
 from podcast.catalog.media import MediaError, probe_audio
+from podcast.catalog.names import EPISODE_FILE, SEASON_FILE, SHOW_FILE, slugify
 from podcast.catalog.transcript import TranscriptError, parse_transcript
 from podcast.importer import chapters as chapter_sources
 from podcast.importer import mapping
@@ -37,7 +37,7 @@ from podcast.importer.images import ImageError, save_artwork, save_picture
 from podcast.importer.notes import Notes, item_label
 from podcast.importer.source import note_unread, read_source
 from podcast.importer.transcripts import Choice, json_to_vtt, rank
-from podcast.importer.write import write_yaml
+from podcast.importer.write import FORBIDDEN, write_yaml
 
 PEOPLE_FOLDER = "people"
 
@@ -286,6 +286,14 @@ class _Importer:
             self.notes.skip(where, "pubDate", f'"{item.pub_date or ""}" is not a date and time')
             return None
         guid = item.guid or (item.enclosure.url if item.enclosure else None)
+        if guid is not None and FORBIDDEN.search(guid):
+            self.notes.skip(
+                where,
+                "guid",
+                f"{guid!r} has control characters, which the "
+                "catalog cannot hold (and so not keep exactly)",
+            )
+            return None
         if guid is not None and guid in self.guids:
             self.notes.skip(
                 where,
@@ -358,12 +366,23 @@ class _Importer:
         if transcript:
             episode["transcript"] = transcript
         episode.update(mapping.item_extras(item, where, self.notes))
-        write_yaml(
+        self.write(
             folder / EPISODE_FILE,
             episode,
+            where,
             f"Imported from {self.options.source}, item {item.index} (<guid> {guid})",
         )
         return f"{season.folder}/{name}"
+
+    def write(self, path: Path, data: dict, where: str, comment: str) -> None:
+        removed = write_yaml(path, data, comment)
+        if removed:
+            self.notes.add(
+                where,
+                path.name,
+                f"{removed} control character(s) left out of the "
+                "text (the catalog does not take them)",
+            )
 
     def run(self) -> ImportReport:
         options = self.options
@@ -411,9 +430,10 @@ class _Importer:
         for season in seasons.values():
             if season.folder in used:
                 data = {"number": season.number, "title": season.name or f"{word} {season.number}"}
-                write_yaml(
+                self.write(
                     root / season.folder / SEASON_FILE,
                     data,
+                    f"season {season.number}",
                     f"Season {season.number}, imported from {options.source}",
                 )
         self.pictures(people.people, root)
@@ -421,7 +441,7 @@ class _Importer:
         if not show["people"]:
             del show["people"]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-        write_yaml(root / SHOW_FILE, show, f"Imported from {options.source} on {stamp}")
+        self.write(root / SHOW_FILE, show, "channel", f"Imported from {options.source} on {stamp}")
         prune(root, written, {PEOPLE_FOLDER})
         if options.into.exists():
             options.into.rmdir()  # empty, as checked at the start

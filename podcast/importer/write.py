@@ -4,6 +4,7 @@ multi-line text as literal blocks, a comment on top saying where the file came f
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,22 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 #: keys written in quotes whatever they hold (times, dates, GUIDs)
 QUOTED = {"start", "end", "date", "guid"}
+#: what the catalog refuses in text (control characters, what XML cannot carry); feeds
+#: decoded in the wrong encoding have C1 controls in them
+FORBIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(value: Any) -> tuple[Any, int]:
+    """``value`` (text, lists, mappings) without forbidden characters, and how many there were."""
+    if isinstance(value, str):
+        return FORBIDDEN.subn("", value)
+    if isinstance(value, dict):
+        pairs = {k: clean(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, sum(n for _, n in pairs.values())
+    if isinstance(value, list | tuple):
+        items = [clean(v) for v in value]
+        return [v for v, _ in items], sum(n for _, n in items)
+    return value, 0
 
 
 def _prepare(value: Any, key: str | None = None) -> Any:
@@ -37,6 +54,9 @@ def dump(data: dict) -> str:
     return out.getvalue()
 
 
-def write_yaml(path: Path, data: dict, comment: str) -> None:
-    text = "".join(f"# {line}\n" for line in comment.splitlines()) + dump(data)
-    path.write_text(text, encoding="utf-8")
+def write_yaml(path: Path, data: dict, comment: str) -> int:
+    """Write ``data``; the number of forbidden characters left out (see :data:`FORBIDDEN`)."""
+    cleaned, removed = clean(data)
+    text = "".join(f"# {line}\n" for line in FORBIDDEN.sub("", comment).splitlines())
+    path.write_text(text + dump(cleaned), encoding="utf-8")
+    return removed

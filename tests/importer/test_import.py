@@ -78,7 +78,7 @@ def test_what_cannot_be_mapped_is_listed_and_the_rest_imported(tmp_path, server)
     assert result.exit_code == 3, result.output
     assert 'item 3 "Folge 3": pubDate: "sometime last week" is not a date and time' in result.output
     assert 'item 2 "Folge 2": itunes:episode: 1 is already' in result.output
-    assert 'item 4 "Folge 4": itunes:episode: "4.5" is not a whole number' in result.output
+    assert 'item 4 "Folge 4": itunes:episode: "4.5" is not an episode number' in result.output
     assert "itunes:category" in result.output and "Made Up Category" in result.output
     assert "base_url: " in result.output  # derived from the feed's self link: said so
     assert "3 episode(s) in 1 season(s), 1 skipped" in result.output
@@ -240,3 +240,21 @@ def test_a_feed_from_the_web_cannot_make_the_import_read_local_files(tmp_path, s
     result = run(server.base + "/show/feed.xml", "--into", str(tmp_path / "c"))
     assert result.exit_code == 3
     assert f"{secret.as_uri()}: not an http(s) URL" in result.output
+
+
+def test_text_the_catalog_refuses_and_numbers_out_of_range_are_noted(tmp_path, server):
+    odd = (
+        item(server.base, 1, number="0")
+        .replace("<title>Folge 1</title>", "<title>Folge&#133; 1</title>")
+        .replace("</item>", "<itunes:season>0</itunes:season></item>")
+    )
+    server.site.files["/show/feed.xml"] = (feed(server.base, odd), "text/xml")
+    result = run(server.base + "/show/feed.xml", "--into", str(tmp_path / "c"))
+    assert result.exit_code == 2, result.output
+    assert '"0" is not an episode number (1–99999): left out' in result.output
+    assert '"0" is not a season number (1–99999): put in season 1' in result.output
+    assert 'item 1 "Folge 1": episode.yaml: 2 control character(s) left out' in result.output
+    catalog, problems = load_catalog(tmp_path / "c")
+    assert catalog is not None and not problems.errors
+    [episode] = catalog.episodes
+    assert (episode.title, episode.number, episode.season.number) == ("Folge 1", None, 1)
