@@ -169,6 +169,7 @@ def castopod(work: Path, base: str) -> Host:
     channel_art(
         host, "/media/podcasts/kommune/cover.png", artwork(1500, "PNG", "RGBA"), "image/png"
     )
+    channel_art(host, "/media/jo.jpg", artwork(300))  # the host's picture, kept in people/
     items = []
     for n, ep in enumerate(episodes):
         media = f"/media/podcasts/kommune/{ep.key}.mp3"

@@ -117,6 +117,8 @@ def test_host_feed_survives_import_and_publish(shape, tmp_path):
         for expected in EXPECTED_NOTES[shape]:
             assert expected in result.output
 
+        if shape == "castopod":  # the host's picture now lives in the catalog
+            assert (tmp_path / "catalog" / "people" / "jo-host.jpg").is_file()
         if shape == "buzzsprout":  # its first enclosure broke off half-way: resumed
             assert any(r and r != "bytes=0-" for _, r in host.site.requests)
         skip = {e.guid for e in broken}
