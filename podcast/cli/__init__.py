@@ -70,7 +70,8 @@ def cli() -> None:
       podcast publish       build, then copy feed/ to the destination (public/ by default)
       podcast serve         serve the published show for a podcast app on your network
       podcast check         fetch the published show as apps do, report what is broken
-      podcast quotes        list quotes; `quotes export` makes cards, slides, clips
+      podcast quotes        list quotes; `quotes export` makes cards, slides, clips, videos
+      podcast import        bring an existing show in from its feed (any host)
     """
 
 
