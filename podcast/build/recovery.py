@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from podcast.build.state import PublishedEpisode, PublishedState
 from podcast.problems import PodcastError
@@ -36,7 +36,8 @@ def _under(url: str, base_url: str) -> str | None:
     at = url.find(bare)
     if at < 0:
         return None
-    return unquote(urlsplit("x://" + url[at + len(bare) :]).path.lstrip("/")) or None
+    rest = url[at + len(bare) :].split("#", 1)[0].split("?", 1)[0]
+    return unquote(rest) or None
 
 
 def _int(text: str | None) -> int | None:

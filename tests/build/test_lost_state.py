@@ -1,0 +1,178 @@
+"""Identities survive a lost state, and nothing changes under a listener (issue 13)."""
+
+from __future__ import annotations
+
+import re
+
+import feedparser
+import pytest
+
+from podcast.paths import STATE_PATH
+from podcast.problems import CatalogError
+from podcast.publish import publish
+from podcast.tags.mutagen_door import audio_span
+from tests.build.test_identity import EP14, Show
+from tests.conftest import edit
+
+
+class FeedShow(Show):
+    """Show, with the published feed handed to the build as `podcast publish` does."""
+
+    def __init__(self, catalog, tmp_path, accept_new_guids=False):
+        super().__init__(catalog, tmp_path)
+        self.accept = accept_new_guids
+
+    def build(self):
+        from dataclasses import replace
+
+        from podcast.build import BuildOptions, build
+
+        options = BuildOptions(
+            catalog=self.catalog,
+            output=self.tmp / "feed",
+            cache=self.tmp / "cache",
+            now=__import__("tests.build.test_identity", fromlist=["NOW"]).NOW,
+            jobs=2,
+            previous_state=self.target.read_bytes(STATE_PATH),
+            previous_feed=self.target.read_bytes("feed.xml"),
+        )
+        return build(replace(options, accept_new_guids=self.accept))
+
+    def publish(self, prune=False):
+        result = self.build()
+        publish(self.tmp / "feed", self.target, prune=prune)
+        return result
+
+    def everything(self):
+        """{number: (guid, enclosure, page link)} of the published feed."""
+        parsed = feedparser.parse((self.tmp / "public/feed.xml").read_bytes())
+        return {
+            int(e.itunes_episode): (e.id, e.enclosures[0].href, e.link) for e in parsed.entries
+        }
+
+    def mp3(self, href: str):
+        return self.tmp / "public" / href.split("/show/", 1)[1]
+
+
+@pytest.fixture
+def show(catalog_dir, tmp_path):
+    show = FeedShow(catalog_dir, tmp_path)
+    show.publish()
+    return show
+
+
+def test_deleting_the_state_keeps_every_guid_and_url_and_says_so(show):
+    before = show.everything()
+    files = {n: show.mp3(enc).read_bytes() for n, (_, enc, _) in before.items()}
+    (show.tmp / "public" / STATE_PATH).unlink()
+    result = show.publish()
+    assert show.everything() == before
+    assert {n: show.mp3(enc).read_bytes() for n, (_, enc, _) in before.items()} == files
+    [note] = [w for w in result.warnings if w.field == STATE_PATH]
+    assert "recovered from" in note.message and "2 published episode(s)" in note.message
+    assert (show.tmp / "public" / STATE_PATH).is_file()  # written again
+
+
+def test_an_unreadable_state_with_a_feed_is_recovered_too(show):
+    before = show.everything()
+    (show.tmp / "public" / STATE_PATH).write_text('{"episodes": [{"guid": 1}]}')
+    result = show.publish()
+    assert show.everything() == before
+    assert any("cannot be read" in w.message for w in result.warnings)
+
+
+def test_lost_state_and_a_folder_rename_keep_guid_enclosure_and_page(show):
+    before = show.everything()
+    (show.tmp / "public" / STATE_PATH).unlink()
+    (show.catalog / EP14).rename(show.catalog / "staffel-2/ganz-anders")
+    show.publish()
+    assert show.everything() == before
+
+
+def test_a_lost_guid_without_state_stops_with_the_error_then_accepted(show, catalog_dir):
+    before = show.everything()
+    (show.tmp / "public" / STATE_PATH).unlink()
+    # renamed, renumbered and retitled at once: nothing in the feed matches it any more
+    (show.catalog / EP14).rename(show.catalog / "staffel-2/ganz-anders")
+    path = show.catalog / "staffel-2/ganz-anders/episode.yaml"
+    edit(path, "number: 14", "number: 13")
+    edit(path, "title: Positiv irritierend", "title: Neu")
+    with pytest.raises(CatalogError) as error:
+        show.build()
+    [problem] = [p for p in error.value.problems if p.severity == "error"]
+    assert before[14][0] in problem.message and "Positiv irritierend" in problem.message
+    assert "--accept-new-guids" in problem.message and "ganz-anders" in problem.message
+    assert (show.tmp / "public/feed.xml").read_bytes()  # nothing published
+    assert show.everything() == before
+    FeedShow(catalog_dir, show.tmp, accept_new_guids=True).publish()
+    after = show.everything()
+    assert after[13][0] != before[14][0] and after[15] == before[15]
+
+
+def resumable(old: bytes, new: bytes, path) -> None:
+    """Same length and the same audio bytes at the same offsets."""
+    assert len(new) == len(old)
+    start, length = audio_span(path)
+    assert start == 256 * 1024
+    assert new[start : start + length] == old[start : start + length]
+    assert new != old  # the tag did change
+
+
+@pytest.mark.parametrize("change", ["retitle", "rename", "renumber"])
+def test_metadata_edits_keep_the_mp3_resumable_at_its_url(show, change):
+    before = show.everything()
+    enclosure = before[14][1]
+    old = show.mp3(enclosure).read_bytes()
+    if change == "retitle":
+        edit(show.catalog / EP14 / "episode.yaml", "title: Positiv irritierend", "title: Anders")
+    elif change == "rename":
+        (show.catalog / EP14).rename(show.catalog / "staffel-2/folge-14-umbenannt")
+    else:
+        edit(show.catalog / EP14 / "episode.yaml", "number: 14", "number: 16")
+    show.publish()
+    after = show.everything()
+    number = 16 if change == "renumber" else 14
+    assert after[number][:2] == before[14][:2]  # same GUID, same enclosure URL
+    assert after[number][2] == before[14][2]  # same page URL (also after a rename)
+    if change == "rename":
+        assert (show.mp3(enclosure).read_bytes()) == old  # the tag says nothing of the folder
+        return
+    resumable(old, show.mp3(enclosure).read_bytes(), show.mp3(enclosure))
+
+
+def test_a_tag_that_no_longer_fits_gets_a_new_file_name(catalog_dir, tmp_path, monkeypatch):
+    monkeypatch.setattr("podcast.tags.id3.TAG_REGION", 32 * 1024)  # a region soon too small
+    show = FeedShow(catalog_dir, tmp_path)
+    show.publish()
+    before = show.everything()
+    old_path = show.mp3(before[14][1])
+    old = old_path.read_bytes()
+    assert audio_span(old_path)[0] == 32 * 1024
+    long = "„Sehr“ lang. " * 6000  # UTF-16 in the tag: ~160 KB of COMM frame
+    edit(catalog_dir / EP14 / "episode.yaml", "Show notes with", long + "Show notes with")
+    show.publish()
+    after = show.everything()
+    assert after[14][0] == before[14][0] and after[14][1] != before[14][1]
+    assert old_path.read_bytes() == old  # the old URL's bytes never changed
+    assert re.search(r"/audio/folge-14-positiv-[0-9a-f]{8}\.mp3$", after[14][1])
+    new_path = show.mp3(after[14][1])
+    start, length = audio_span(new_path)
+    assert start % (64 * 1024) == 0 and start > 160_000  # a fresh, larger region
+    assert new_path.read_bytes()[start:] == old[32 * 1024 :]  # the same audio
+    assert after[15] == before[15]
+
+
+def test_a_changed_slug_leaves_a_redirect_page_that_prune_keeps(show):
+    before = show.everything()
+    edit(show.catalog / EP14 / "episode.yaml", "number: 14", "number: 14\nslug: positiv")
+    show.publish(prune=True)
+    after = show.everything()
+    assert after[14][0] == before[14][0] and after[14][1] == before[14][1]
+    assert after[14][2] == "https://cdn.example.org/show/episodes/positiv/"
+    old = (show.tmp / "public/episodes/folge-14-positiv/index.html").read_text()
+    assert '<meta http-equiv="refresh" content="0; url=https://cdn.example.org/show/episodes/positiv/">' in old
+    assert '<link rel="canonical" href="https://cdn.example.org/show/episodes/positiv/">' in old
+    assert 'lang="de"' in old and "Diese Folge ist umgezogen" in old
+    assert (show.tmp / "public/episodes/positiv/index.html").is_file()
+    show.publish(prune=True)  # and again: the redirect page stays
+    assert (show.tmp / "public/episodes/folge-14-positiv/index.html").read_text() == old
