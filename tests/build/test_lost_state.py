@@ -46,9 +46,7 @@ class FeedShow(Show):
     def everything(self):
         """{number: (guid, enclosure, page link)} of the published feed."""
         parsed = feedparser.parse((self.tmp / "public/feed.xml").read_bytes())
-        return {
-            int(e.itunes_episode): (e.id, e.enclosures[0].href, e.link) for e in parsed.entries
-        }
+        return {int(e.itunes_episode): (e.id, e.enclosures[0].href, e.link) for e in parsed.entries}
 
     def mp3(self, href: str):
         return self.tmp / "public" / href.split("/show/", 1)[1]
@@ -156,7 +154,7 @@ def test_a_tag_that_no_longer_fits_gets_a_new_file_name(catalog_dir, tmp_path, m
     assert old_path.read_bytes() == old  # the old URL's bytes never changed
     assert re.search(r"/audio/folge-14-positiv-[0-9a-f]{8}\.mp3$", after[14][1])
     new_path = show.mp3(after[14][1])
-    start, length = audio_span(new_path)
+    start, _ = audio_span(new_path)
     assert start % (64 * 1024) == 0 and start > 160_000  # a fresh, larger region
     assert new_path.read_bytes()[start:] == old[32 * 1024 :]  # the same audio
     assert after[15] == before[15]
@@ -170,8 +168,9 @@ def test_a_changed_slug_leaves_a_redirect_page_that_prune_keeps(show):
     assert after[14][0] == before[14][0] and after[14][1] == before[14][1]
     assert after[14][2] == "https://cdn.example.org/show/episodes/positiv/"
     old = (show.tmp / "public/episodes/folge-14-positiv/index.html").read_text()
-    assert '<meta http-equiv="refresh" content="0; url=https://cdn.example.org/show/episodes/positiv/">' in old
-    assert '<link rel="canonical" href="https://cdn.example.org/show/episodes/positiv/">' in old
+    new_page = "https://cdn.example.org/show/episodes/positiv/"
+    assert f'<meta http-equiv="refresh" content="0; url={new_page}">' in old
+    assert f'<link rel="canonical" href="{new_page}">' in old
     assert 'lang="de"' in old and "Diese Folge ist umgezogen" in old
     assert (show.tmp / "public/episodes/positiv/index.html").is_file()
     show.publish(prune=True)  # and again: the redirect page stays
