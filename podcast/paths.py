@@ -23,7 +23,13 @@ LOCK_PATH = ".podcast-lock"  # held while a publish runs
 
 def episode_page(episode: EpisodeEntry) -> str:
     """The episode's show-notes page (a folder with index.html)."""
-    return f"episodes/{episode.slug}/"
+    return slug_page(episode.slug)
+
+
+def slug_page(slug: str) -> str:
+    """The episode page of ``slug``; at a former slug it is a redirect page (see
+    :mod:`podcast.build.redirects`)."""
+    return f"episodes/{slug}/"
 
 
 def season_page(season: SeasonEntry) -> str:

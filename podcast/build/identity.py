@@ -235,9 +235,9 @@ def _check_recovered(
     for index in sorted(matching.unclaimed):
         record = published[index]
         proceed = (
-            "accepted with --accept-new-guids"
+            "that was accepted with --accept-new-guids"
             if accept_new_guids
-            else "if that is right, run again with --accept-new-guids after reading this"
+            else "run again with --accept-new-guids (only after reading this)"
         )
         problems.add(
             where,

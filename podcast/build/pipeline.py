@@ -89,7 +89,7 @@ def published_state(options: BuildOptions, catalog: Catalog, problems: Problems)
     problems.warn(
         options.previous_state_source,
         None,
-        STATE_PATH,
+        "identities",
         f"the published state {lost}: the identities (GUIDs, audio and page URLs) of the "
         f"{len(recovered.episodes)} published episode(s) were recovered from "
         f"{options.previous_feed_source}; this build writes the state again.",

@@ -16,16 +16,11 @@ from markupsafe import Markup, escape
 
 from podcast.catalog.models import Catalog, EpisodeEntry
 from podcast.labels.table import Labels
-from podcast.paths import episode_page, page_file
+from podcast.paths import episode_page, page_file, slug_page
 from podcast.templating import environment
 from podcast.writer import Writer
 
 TEMPLATE = "redirect.html"
-
-
-def redirect_page(old_slug: str) -> str:
-    """The page path of a former slug: 'episodes/<old>/'."""
-    return f"episodes/{old_slug}/"
 
 
 def write_redirects(
@@ -52,4 +47,4 @@ def write_redirects(
             target_url=target_url,
             text=escape(labels["moved_text"]).format(link=link),
         )
-        writer.write_text(page_file(redirect_page(old)), html, "redirects")
+        writer.write_text(page_file(slug_page(old)), html, "redirects")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 
-from podcast.paths import STATE_PATH
+from podcast.build import BuildOptions, build
+from podcast.cli import cli
+from podcast.paths import FEED_PATH, STATE_PATH
 from podcast.problems import CatalogError
 from podcast.publish import publish
 from podcast.tags.mutagen_door import audio_span
-from tests.build.test_identity import EP14, Show
+from tests.build.test_identity import EP14, NOW, Show
 from tests.conftest import edit
 
 
@@ -23,20 +27,17 @@ class FeedShow(Show):
         self.accept = accept_new_guids
 
     def build(self):
-        from dataclasses import replace
-
-        from podcast.build import BuildOptions, build
-
         options = BuildOptions(
             catalog=self.catalog,
             output=self.tmp / "feed",
             cache=self.tmp / "cache",
-            now=__import__("tests.build.test_identity", fromlist=["NOW"]).NOW,
+            now=NOW,
             jobs=2,
             previous_state=self.target.read_bytes(STATE_PATH),
-            previous_feed=self.target.read_bytes("feed.xml"),
+            previous_feed=self.target.read_bytes(FEED_PATH),
+            accept_new_guids=self.accept,
         )
-        return build(replace(options, accept_new_guids=self.accept))
+        return build(options)
 
     def publish(self, prune=False):
         result = self.build()
@@ -66,7 +67,7 @@ def test_deleting_the_state_keeps_every_guid_and_url_and_says_so(show):
     result = show.publish()
     assert show.everything() == before
     assert {n: show.mp3(enc).read_bytes() for n, (_, enc, _) in before.items()} == files
-    [note] = [w for w in result.warnings if w.field == STATE_PATH]
+    [note] = [w for w in result.warnings if w.field == "identities"]
     assert "recovered from" in note.message and "2 published episode(s)" in note.message
     assert (show.tmp / "public" / STATE_PATH).is_file()  # written again
 
@@ -175,3 +176,46 @@ def test_a_changed_slug_leaves_a_redirect_page_that_prune_keeps(show):
     assert (show.tmp / "public/episodes/positiv/index.html").is_file()
     show.publish(prune=True)  # and again: the redirect page stays
     assert (show.tmp / "public/episodes/folge-14-positiv/index.html").read_text() == old
+
+
+def test_a_state_without_lengths_takes_them_from_the_feed(show):
+    """A state written before lengths and regions: the unchanged file keeps its bytes."""
+    before = show.everything()
+    files = {n: show.mp3(enc).read_bytes() for n, (_, enc, _) in before.items()}
+    path = show.tmp / "public" / STATE_PATH
+    state = json.loads(path.read_text())
+    for record in state["episodes"]:
+        del record["size"], record["tag_region"]
+    path.write_text(json.dumps(state))
+    show.publish()
+    assert show.everything() == before
+    assert {n: show.mp3(enc).read_bytes() for n, (_, enc, _) in before.items()} == files
+    records = json.loads(path.read_text())["episodes"]
+    assert {r["tag_region"] for r in records} == {256 * 1024}
+    assert {r["size"] for r in records} == {len(f) for f in files.values()}
+
+
+def test_cli_publish_without_state_says_so_and_names_the_lost_guid(catalog_dir, tmp_path):
+    runner = CliRunner()
+    target = tmp_path / "public"
+    args = ["-c", str(catalog_dir), "-o", str(tmp_path / "feed"), "--to", str(target)]
+    assert runner.invoke(cli, ["publish", *args]).exit_code == 0
+    before = FeedShow(catalog_dir, tmp_path).everything()
+    (target / STATE_PATH).unlink()
+    again = runner.invoke(cli, ["publish", *args])
+    assert again.exit_code == 0, again.output
+    assert "recovered from" in again.output and str(target / FEED_PATH) in again.output
+    assert FeedShow(catalog_dir, tmp_path).everything() == before
+    (target / STATE_PATH).unlink()
+    edit(catalog_dir / EP14 / "episode.yaml", "number: 14", "number: 13")
+    edit(catalog_dir / EP14 / "episode.yaml", "title: Positiv", "title: Neu")
+    (catalog_dir / EP14).rename(catalog_dir / "staffel-2/anders")
+    refused = runner.invoke(cli, ["publish", *args])
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert before[14][0] in refused.output and "--accept-new-guids" in refused.output
+    assert FeedShow(catalog_dir, tmp_path).everything() == before  # nothing published
+    accepted = runner.invoke(cli, ["publish", *args, "--accept-new-guids"])
+    assert accepted.exit_code == 0, accepted.output
+    assert before[14][0] not in {
+        g for g, _, _ in FeedShow(catalog_dir, tmp_path).everything().values()
+    }
