@@ -407,7 +407,7 @@ def with_tags(
         identity = identities[slug]
         relpath = identity.audio_relpath
         if file.refitted:
-            relpath = audio_path(episode, file.audio.sha256)
+            relpath = audio_path(episode, records[slug].audio_sha256, file.audio.sha256)
         updated[slug] = replace(
             identity,
             audio_relpath=relpath,

@@ -60,11 +60,14 @@ class Matching:
     shadow: Mapping[str, int] = field(default_factory=dict)
 
 
-_ENCLOSURE_NAME = re.compile(r"(?:^|/)([^/]+?)-([0-9a-f]{8})\.mp3$")
+_ENCLOSURE_NAME = re.compile(r"(?:^|/)([^/]+?)-[0-9a-f]{8}(?:-[0-9a-f]{8})?\.mp3$")
 
 
 def enclosure_slug(enclosure: str) -> str | None:
-    """'audio/folge-14-1a2b3c4d.mp3' -> 'folge-14' (None for a name not built so)."""
+    """'audio/folge-14-1a2b3c4d.mp3' -> 'folge-14' (None for a name not built so).
+
+    Also for a re-tagged file's name, 'audio/folge-14-1a2b3c4d-5e6f7a8b.mp3'.
+    """
     found = _ENCLOSURE_NAME.search(enclosure)
     return found.group(1) if found else None
 

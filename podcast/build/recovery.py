@@ -8,7 +8,8 @@ state recovered from it (``recovered_from`` set) is matched by
 :mod:`podcast.build.identity` on what the feed has: explicit guid, enclosure
 file name, page link, then season, number and title.  What a feed cannot tell
 (the masters' hashes) stays empty; the audio's hash is the 8 hex digits the
-enclosure's file name carries (``audio/<slug>-<hash>.mp3``).
+enclosure's file name carries (``audio/<slug>-<hash>.mp3``, see
+:func:`podcast.paths.audio_path`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ PODCAST_NAMESPACES = (
     "{https://podcastindex.org/namespace/1.0}",
     "{https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md}",
 )
-_AUDIO_HASH = re.compile(r"-([0-9a-f]{8})\.mp3$")
+_AUDIO_HASH = re.compile(r"-([0-9a-f]{8})(?:-[0-9a-f]{8})?\.mp3$")  # see audio_path
 _PAGE = re.compile(r"^episodes/([^/]+)/?$")
 
 

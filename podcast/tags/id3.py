@@ -277,23 +277,30 @@ def fitted_tag(
 ) -> tuple[bytes, int] | None:
     """The padded tag and its region, the cover scaled down until the tag fits.
 
+    The cover is the largest of :data:`COVER_STEPS` with which the tag fits
+    ``min(region, TAG_REGION)`` (else the smallest): a function of the metadata and
+    the region only, so an unchanged episode is tagged with the same bytes again.
     ``region`` None: a first publish, in :data:`TAG_REGION` (or larger, in
     :data:`REGION_STEP` steps, for a tag that does not fit it even with the
-    smallest cover).  A given ``region`` that no cover size fits: None.
+    smallest cover).  A given ``region`` the tag does not fit: None.
     """
     tags = Id3(relpath)
     wanted = TAG_REGION if region is None else region
-    needed = 0
+    limit = min(wanted, TAG_REGION)
     for max_px in COVER_STEPS:
         frames = frames_for(source(covers(max_px)), tags)
         try:
-            return tags.render(frames, wanted), wanted
-        except TagDoesNotFit as error:
-            needed = error.needed
-    if region is not None:
-        return None
-    grown = (needed // REGION_STEP + 2) * REGION_STEP
-    return tags.render(frames, grown), grown
+            tags.render(frames, limit)
+            break
+        except TagDoesNotFit:
+            continue  # try a smaller cover; after the last, the smallest one it is
+    try:
+        return tags.render(frames, wanted), wanted
+    except TagDoesNotFit as error:
+        if region is not None:
+            return None
+        grown = (error.needed // REGION_STEP + 2) * REGION_STEP
+        return tags.render(frames, grown), grown
 
 
 def tag_all(

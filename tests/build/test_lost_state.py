@@ -153,12 +153,23 @@ def test_a_tag_that_no_longer_fits_gets_a_new_file_name(catalog_dir, tmp_path, m
     after = show.everything()
     assert after[14][0] == before[14][0] and after[14][1] != before[14][1]
     assert old_path.read_bytes() == old  # the old URL's bytes never changed
-    assert re.search(r"/audio/folge-14-positiv-[0-9a-f]{8}\.mp3$", after[14][1])
+    audio_hash = re.search(r"-([0-9a-f]{8})\.mp3$", before[14][1]).group(1)
+    assert re.search(rf"/audio/folge-14-positiv-{audio_hash}-[0-9a-f]{{8}}\.mp3$", after[14][1])
     new_path = show.mp3(after[14][1])
     start, _ = audio_span(new_path)
     assert start % (64 * 1024) == 0 and start > 160_000  # a fresh, larger region
     assert new_path.read_bytes()[start:] == old[32 * 1024 :]  # the same audio
     assert after[15] == before[15]
+    published = new_path.read_bytes()
+    for tagged in (tmp_path / "cache/tagged").glob("*"):
+        tagged.unlink()  # tagged again from scratch: the same bytes
+    show.publish()
+    assert show.everything() == after and new_path.read_bytes() == published
+    # the state lost now: the re-tagged file is recovered as it is, the old one untouched
+    (tmp_path / "public" / STATE_PATH).unlink()
+    show.publish()
+    assert show.everything() == after
+    assert new_path.read_bytes() == published and old_path.read_bytes() == old
 
 
 def test_a_changed_slug_leaves_a_redirect_page_that_prune_keeps(show):
