@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from podcast.build import BuildOptions, build
 from podcast.cli import cli
 from podcast.paths import FEED_PATH, STATE_PATH
-from podcast.problems import CatalogError
+from podcast.problems import CatalogError, PodcastError
 from podcast.publish import publish
 from podcast.tags.mutagen_door import audio_span
 from tests.build.test_identity import EP14, NOW, Show
@@ -230,3 +230,50 @@ def test_cli_publish_without_state_says_so_and_names_the_lost_guid(catalog_dir, 
     assert before[14][0] not in {
         g for g, _, _ in FeedShow(catalog_dir, tmp_path).everything().values()
     }
+
+
+RECOVERABLE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+ xmlns:podcast="https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md">
+<channel><title>T</title><podcast:guid>chan-guid</podcast:guid>
+<item><title><![CDATA[Eins & zwei]]></title><guid isPermaLink="false">g-1</guid>
+ <link>https://cdn.example.org/show/episodes/eins/</link>
+ <enclosure url="https://dts.example.net/track/cdn.example.org/show/audio/eins-0123abcd.mp3?x=1"
+  length="1234" type="audio/mpeg"/>
+ <itunes:season>2</itunes:season><itunes:episode>7</itunes:episode></item>
+<item><title>Elsewhere</title>
+ <enclosure url="https://old-host.example.com/media/ep2.mp3" length="99" type="audio/mpeg"/>
+</item>
+</channel></rss>"""
+
+
+def test_recovered_state_reads_what_the_feed_has():
+    from podcast.build.recovery import recover_state
+
+    state = recover_state(RECOVERABLE, "https://cdn.example.org/show/", "t/feed.xml")
+    assert state.recovered_from == "t/feed.xml" and state.podcast_guid == "chan-guid"
+    first, second = state.episodes
+    assert (first.guid, first.slug, first.season, first.number, first.title) == (
+        "g-1",
+        "eins",
+        2,
+        7,
+        "Eins & zwei",
+    )
+    # behind an analytics prefix, with a query string: still our own file
+    assert (first.enclosure, first.audio_sha256, first.size) == (
+        "audio/eins-0123abcd.mp3",
+        "0123abcd",
+        1234,
+    )
+    # no <guid>: the enclosure URL, as apps do; not our file, so no enclosure to keep
+    assert second.guid == "https://old-host.example.com/media/ep2.mp3"
+    assert (second.enclosure, second.size, second.slug) == ("", None, "")
+    assert "recovered_from" not in state.to_bytes().decode()
+
+
+def test_an_unreadable_feed_without_state_is_one_message(show):
+    (show.tmp / "public" / STATE_PATH).unlink()
+    (show.tmp / "public" / FEED_PATH).write_text("<rss><channel>")
+    with pytest.raises(PodcastError, match="feed cannot be read"):
+        show.build()

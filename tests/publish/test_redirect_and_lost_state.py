@@ -1,5 +1,6 @@
 # ruff: noqa: F811  (the s3 fixtures are imported from tests/s3server.py)
-"""`podcast publish --redirect-feed-to URL`: the website redirect header on feed.xml."""
+"""`podcast publish --redirect-feed-to URL` (the website redirect header on feed.xml), and a
+bucket that lost its podcast-state.json."""
 
 from __future__ import annotations
 
@@ -49,3 +50,21 @@ def test_cli_refuses_a_redirect_that_is_not_a_url(show, tmp_path):
     args = ["publish", "-c", str(catalog), "-o", str(tmp_path / "feed"), "--to", str(tmp_path)]
     result = CliRunner().invoke(cli, [*args, "--redirect-feed-to", "feed.rss"])
     assert result.exit_code == 2 and "http(s)://" in result.output
+
+
+def test_s3_lost_state_publish_keeps_guids_and_urls_and_uploads_only_the_state(s3, show, tmp_path):
+    proxy, client, bucket = s3
+    catalog, _ = show
+    runner = CliRunner()
+    env = {"PODCAST_BUCKET": f"s3://{bucket}/show"}
+    args = ["publish", "-c", str(catalog), "-o", str(tmp_path / "feed")]
+    assert runner.invoke(cli, args, env=env).exit_code == 0
+    feed = client.get_object(Bucket=bucket, Key="show/feed.xml")["Body"].read()
+    client.delete_object(Bucket=bucket, Key="show/podcast-state.json")
+    proxy.reset()
+    again = runner.invoke(cli, args, env=env)
+    assert again.exit_code == 0, again.output
+    assert f"recovered from s3://{bucket}/show/feed.xml" in again.output
+    assert client.get_object(Bucket=bucket, Key="show/feed.xml")["Body"].read() == feed
+    assert "1 file(s) uploaded" in again.output  # the state, written again
+    client.head_object(Bucket=bucket, Key="show/podcast-state.json")
