@@ -2,7 +2,8 @@
 
 The CLI parses arguments, calls :func:`~podcast.options.load_options` and then
 one function here; each reads the published state from the destination (so
-GUIDs and audio URLs stay as published) and runs its stages.
+GUIDs and audio URLs stay as published), and the published feed (to recover the
+identities from if the state is lost), and runs its stages.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ from dataclasses import dataclass
 from podcast.build import BuildOptions, BuildResult, build, validate
 from podcast.catalog.models import Catalog
 from podcast.options import Options
-from podcast.paths import STATE_PATH
+from podcast.paths import FEED_PATH, STATE_PATH
 from podcast.problems import Problems
 from podcast.progress import AudioProgress, Bars
 from podcast.publish import PublishReport, publish
 
 
-def build_options(options: Options, progress: AudioProgress | None = None) -> BuildOptions:
-    """The build stage's options, with the published state read from the destination."""
+def build_options(
+    options: Options, progress: AudioProgress | None = None, accept_new_guids: bool = False
+) -> BuildOptions:
+    """The build stage's options, with the published state and feed read from the destination."""
     destination = options.destination
+    where = destination.describe().rstrip("/")
     return BuildOptions(
         catalog=options.catalog,
         output=options.build_dir,
@@ -28,19 +32,24 @@ def build_options(options: Options, progress: AudioProgress | None = None) -> Bu
         strict=options.strict,
         jobs=options.jobs,
         previous_state=destination.read_bytes(STATE_PATH),
-        previous_state_source=f"{destination.describe().rstrip('/')}/{STATE_PATH}",
+        previous_state_source=f"{where}/{STATE_PATH}",
+        previous_feed=destination.read_bytes(FEED_PATH),
+        previous_feed_source=f"{where}/{FEED_PATH}",
+        accept_new_guids=accept_new_guids,
         progress=progress,
     )
 
 
-def validate_show(options: Options) -> tuple[Catalog, Problems]:
+def validate_show(options: Options, accept_new_guids: bool = False) -> tuple[Catalog, Problems]:
     """Every check, none of the work: the catalog, and GUIDs against the published state."""
-    return validate(build_options(options))
+    return validate(build_options(options, accept_new_guids=accept_new_guids))
 
 
-def build_show(options: Options, progress: AudioProgress | None = None) -> BuildResult:
+def build_show(
+    options: Options, progress: AudioProgress | None = None, accept_new_guids: bool = False
+) -> BuildResult:
     """Validate, encode, tag and render the show into ``options.build_dir``."""
-    return build(build_options(options, progress))
+    return build(build_options(options, progress, accept_new_guids))
 
 
 @dataclass(frozen=True)
@@ -49,11 +58,20 @@ class Published:
     report: PublishReport
 
 
-def publish_show(options: Options, bars: Bars | None = None) -> Published:
-    """Build, then publish the build to the destination (see :mod:`podcast.publish`)."""
+def publish_show(
+    options: Options,
+    bars: Bars | None = None,
+    accept_new_guids: bool = False,
+    redirect_feed_to: str | None = None,
+) -> Published:
+    """Build, then publish the build to the destination (see :mod:`podcast.publish`).
+
+    ``redirect_feed_to``: the new feed URL of a show moving away, written as the
+    destination's redirect for ``feed.xml`` where it has one (an S3 website).
+    """
     bars = bars or Bars()
     with bars.audio() as progress:
-        result = build_show(options, progress)
+        result = build_show(options, progress, accept_new_guids)
     with bars.upload() as progress:
         report = publish(
             options.build_dir,
@@ -62,5 +80,6 @@ def publish_show(options: Options, bars: Bars | None = None) -> Published:
             prune=options.prune,
             break_lock=options.break_lock,
             progress=progress,
+            redirect_feed_to=redirect_feed_to,
         )
     return Published(result, report)

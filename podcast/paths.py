@@ -23,7 +23,13 @@ LOCK_PATH = ".podcast-lock"  # held while a publish runs
 
 def episode_page(episode: EpisodeEntry) -> str:
     """The episode's show-notes page (a folder with index.html)."""
-    return f"episodes/{episode.slug}/"
+    return slug_page(episode.slug)
+
+
+def slug_page(slug: str) -> str:
+    """The episode page of ``slug``; at a former slug it is a redirect page (see
+    :mod:`podcast.build.redirects`)."""
+    return f"episodes/{slug}/"
 
 
 def season_page(season: SeasonEntry) -> str:
@@ -121,13 +127,17 @@ def episode_page_at(episode: EpisodeEntry, seconds: float) -> str:
     return f"{episode_page(episode)}#t={time}"
 
 
-def audio_path(episode: EpisodeEntry, audio_sha256: str) -> str:
+def audio_path(episode: EpisodeEntry, audio_sha256: str, tagged_sha256: str = "") -> str:
     """A new enclosure: the content hash in the name, so changed audio gets a new URL.
 
     Used only when an episode's audio is first published or has changed; after that
-    the published state keeps the relpath (see :mod:`podcast.build.identity`).
+    the published state keeps the relpath (see :mod:`podcast.build.identity`).  A tag
+    that no longer fits the published file's ID3 region adds the tagged file's hash:
+    ``audio/<slug>-<audio hash>-<tagged hash>.mp3`` (the audio's hash stays first, so
+    a state recovered from the feed still knows the audio).
     """
-    return f"audio/{episode.slug}-{audio_sha256[:8]}.mp3"
+    tagged = f"-{tagged_sha256[:8]}" if tagged_sha256 else ""
+    return f"audio/{episode.slug}-{audio_sha256[:8]}{tagged}.mp3"
 
 
 def transcript_path(audio_relpath: str, suffix: str) -> str:

@@ -1,109 +1,85 @@
-"""Each published episode's identity, and the published state that keeps it.
+"""Each published episode's identity, kept from build to build by the published state.
 
 A podcast app knows an episode by its GUID and downloads it from its enclosure
-URL.  If the GUID changes, apps show the episode again as new; if the audio at a
-URL changes, Apple's player resumes a download without ``If-Range`` and splices two
-files.  So:
+URL; a listener's link points at its page.  If the GUID changes, apps show the
+episode again as new; if the bytes at a URL change, Apple's player resumes a
+download without ``If-Range`` and splices two files; a moved page is a 404.  So:
 
-* The **published state** (``podcast-state.json``, :data:`podcast.paths.STATE_PATH`)
-  records, for every episode ever published: its GUID, its enclosure relpath, the
-  hash of its master and of its encoded audio, its slug, season and number; and the
-  channel's ``podcast:guid``.  The build writes it next to the feed; publish uploads
-  it before the feed; every build reads it back from the publish target first.
+* The **published state** (:mod:`podcast.build.state`) records, for every episode
+  ever published: its GUID, its enclosure relpath, length and ID3 region, the hash
+  of its master and of its encoded audio, its slug (and former slugs), season and
+  number; and the channel's ``podcast:guid``.  The build writes it next to the feed;
+  publish uploads it before the feed; every build reads it back from the target
+  first.  Lost or unreadable, it is recovered from the published feed
+  (:mod:`podcast.build.recovery`), and the build says so.
 * **Matching** a catalog episode to a published one, in passes over all episodes:
   1. explicit ``guid:`` in episode.yaml equal to a published GUID;
-  2. the same slug (so title edits and renumbering keep the GUID);
-  3. the same audio master (so a folder rename keeps it); if several published
+  2. (recovered state) the enclosure's file name, ``<slug>-<hash>.mp3``;
+  3. the same slug, i.e. page link (so title edits and renumbering keep the GUID);
+  4. the same audio master (so a folder rename keeps it); if several published
      episodes share a master, the one with the same season and number;
-  4. the same season and number (a folder rename together with new audio).
-  Each published episode is matched at most once.  A match keeps the published GUID,
-  and the published enclosure relpath while the encoded audio is unchanged; changed
-  audio gets a new relpath with the new content hash in its name.
+  5. the same season and number (a folder rename together with new audio); in a
+     recovered state, season, number and title.
+  Each published episode is matched at most once.  A match keeps the published GUID
+  and **slug** (the page URL survives a folder rename; ``slug:`` in episode.yaml
+  changes it on purpose, and the old slug is kept as a former slug, whose page then
+  redirects), and the published enclosure while the encoded audio is unchanged;
+  changed audio gets a new relpath with the new content hash in its name.  So does
+  a tag that no longer fits the published file's ID3 region (:func:`with_tags`).
 * A **new** episode gets its explicit ``guid:``, or a UUID derived once from the
   channel GUID, its master's hash and its date (neither title nor folder name), which
   the state then keeps for good.
 * A build that would change a published GUID fails: a published episode whose slug
   is in the catalog must come out with its published GUID.  Published episodes that
   are not in this build (drafts again, deleted) stay in the state, so they get their
-  GUID back when they return.
+  GUID back when they return.  With a **recovered** state, a GUID of the published
+  feed that no episode of the build matches (it would be dropped, its episode given
+  a new GUID) also fails, unless ``--accept-new-guids``.
 * GUIDs depend on the masters, never on the encoded audio, so
-  :func:`check_identities` finds every conflict before anything is encoded
+  :func:`match_published` finds every conflict before anything is encoded
   (``podcast validate``); it hashes a master only where matching needs it.
   :func:`assign_identities` then gives the same GUIDs and adds the enclosure URLs.
 """
 
 from __future__ import annotations
 
-import json
 import uuid
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
-
-from pydantic import BaseModel, ConfigDict, ValidationError
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from podcast.audio.encode import EncodedAudio
-from podcast.catalog import EPISODE_FILE, SHOW_FILE, Catalog, EpisodeEntry
-from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError
-from podcast.feed.ext.podcastindex import podcast_guid
-from podcast.paths import STATE_PATH, audio_path
-from podcast.problems import PodcastError, Problems
+from podcast.build.matching import MasterHash, Matching, match_episodes, yaml_line
+from podcast.build.state import PublishedEpisode, PublishedState
+from podcast.build.state import read_state as read_state
+from podcast.catalog import EPISODE_FILE, Catalog, EpisodeEntry
+from podcast.paths import audio_path
+from podcast.problems import Problems, Severity
+from podcast.tags.id3 import TaggedAudio
 from podcast.writer import file_sha256
 
-STATE_VERSION = 1
-
-
-class _State(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class PublishedEpisode(_State):
-    guid: str
-    slug: str
-    season: int
-    number: int | None = None
-    master_sha256: str
-    audio_sha256: str
-    enclosure: str  # relpath of the audio in the build and the target
-
-
-class PublishedState(_State):
-    """What has been published; read back from the target before every build."""
-
-    version: int = STATE_VERSION
-    podcast_guid: str | None = None
-    episodes: tuple[PublishedEpisode, ...] = ()
-
-    def to_bytes(self) -> bytes:
-        return (json.dumps(self.model_dump(), indent=2, ensure_ascii=False) + "\n").encode()
-
-
-def read_state(data: bytes | None, where: str = STATE_PATH) -> PublishedState:
-    """Parse the published state; None (nothing published yet) is the empty state."""
-    if data is None:
-        return PublishedState()
-    try:
-        state = PublishedState.model_validate_json(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise PodcastError(
-            f"{where}: the published state cannot be read ({loc}: {first['msg']}). It records "
-            "the GUID and audio URL of every published episode: restore it from the target "
-            "or a backup instead of deleting it."
-        ) from None
-    if state.version > STATE_VERSION:
-        raise PodcastError(
-            f"{where}: written by a newer version of podcast (state version {state.version}, "
-            f"this one reads {STATE_VERSION}); update podcast before building."
-        )
-    return state
+__all__ = [
+    "EpisodeIdentity",
+    "Identities",
+    "PublishedEpisode",
+    "PublishedState",
+    "Resolution",
+    "assign_identities",
+    "check_identities",
+    "match_published",
+    "published_slugs",
+    "read_state",
+    "with_tags",
+]
 
 
 @dataclass(frozen=True)
 class EpisodeIdentity:
     guid: str
     audio_relpath: str
-    matched_by: str | None = None  # "guid", "slug", "audio", "number"; None when new
+    matched_by: str | None = None  # "guid", "enclosure", "slug", "audio", "number", "title"
+    kept: bool = False  # audio_relpath is the published file: its bytes must not move
+    tag_region: int | None = None  # the published file's ID3 region, when recorded
+    published_size: int | None = None  # the published file's length, when known
 
 
 @dataclass(frozen=True)
@@ -117,40 +93,16 @@ class Identities:
     def __getitem__(self, slug: str) -> EpisodeIdentity:
         return self.episodes[slug]
 
-
-MasterHash = Callable[[EpisodeEntry], str]
-
-
-def _line(path, loc: tuple[str, ...]) -> int | None:
-    try:
-        return YamlSource.read(path).line(loc) if loc else None
-    except (OSError, YamlSyntaxError):
-        return None
-
-
-def _channel_guid(catalog: Catalog, previous: PublishedState, problems: Problems) -> str:
-    show = catalog.show
-    explicit, published = show.meta.guid, previous.podcast_guid
-    if explicit and published and explicit != published:
-        path = show.root / SHOW_FILE
-        problems.add(
-            path,
-            _line(path, ("guid",)),
-            "guid",
-            f'"{explicit}" would change the podcast:guid the show was published with '
-            f'("{published}"); apps and directories know the show by it. Set guid: '
-            f'"{published}" or remove the guid: line.',
-        )
-        return published
-    return explicit or published or podcast_guid(show.feed_url)
-
-
-def channel_guid(catalog: Catalog, previous: PublishedState) -> str:
-    """The channel's podcast:guid: show.yaml's, else the published one, else computed."""
-    problems = Problems(base=catalog.show.root.parent)
-    guid = _channel_guid(catalog, previous, problems)
-    problems.raise_if_errors()
-    return guid
+    def redirects(self) -> dict[str, str]:
+        """Former slug -> the slug of the page it now redirects to (episodes of this build)."""
+        current = set(self.episodes)
+        return {
+            old: record.slug
+            for record in self.state.episodes
+            if record.slug in current
+            for old in record.former_slugs
+            if old not in current
+        }
 
 
 def _derived_guid(channel: str, episode: EpisodeEntry, master: str, salt: str = "") -> str:
@@ -161,85 +113,9 @@ def _derived_guid(channel: str, episode: EpisodeEntry, master: str, salt: str = 
     return str(uuid.uuid5(namespace, f"{master}/{episode.published.isoformat()}{salt}"))
 
 
-@dataclass(frozen=True)
-class _Matching:
-    """Which published episode each catalog episode is (by slug), and how it was found."""
-
-    channel: str
-    matches: Mapping[str, tuple[int, str]]  # slug -> (index in the state, how)
-    unclaimed: frozenset[int]  # published episodes no catalog episode is
-    explicit_owner: Mapping[str, EpisodeEntry]  # explicit guid: -> its episode
-
-
-def _match(
-    catalog: Catalog,
-    episodes: Sequence[EpisodeEntry],
-    master: MasterHash,
-    previous: PublishedState,
-    problems: Problems,
-) -> _Matching:
-    """Match ``episodes`` to the published ones, in the passes the module docstring lists.
-
-    Explicit guids are unique across the catalog (:func:`podcast.catalog.load_catalog`
-    checks it); ``master`` is called only for episodes the audio pass has to compare.
-    """
-    channel = _channel_guid(catalog, previous, problems)
-    published = previous.episodes
-    unclaimed = set(range(len(published)))
-    matches: dict[str, tuple[int, str]] = {}
-
-    # 1. explicit guids
-    by_guid = {p.guid: i for i, p in enumerate(published)}
-    explicit_owner: dict[str, EpisodeEntry] = {}
-    for episode in episodes:
-        guid = episode.meta.guid
-        if guid is None or guid in explicit_owner:
-            continue
-        explicit_owner[guid] = episode
-        if guid in by_guid:
-            matches[episode.slug] = (by_guid[guid], "guid")
-            unclaimed.discard(by_guid[guid])
-
-    # 2.–4. slug, audio master, season and number
-    def number_key(season: int, number: int | None) -> Hashable | None:
-        return None if number is None else (season, number)
-
-    passes: tuple[tuple[str, Callable[[EpisodeEntry], Hashable], Callable], ...] = (
-        ("slug", lambda e: e.slug, lambda p: p.slug),
-        ("audio", master, lambda p: p.master_sha256),
-        (
-            "number",
-            lambda e: number_key(e.season.number, e.number),
-            lambda p: number_key(p.season, p.number),
-        ),
-    )
-    for how, catalog_key, published_key in passes:
-        candidates: dict[Hashable, list[int]] = {}
-        for index in sorted(unclaimed):
-            key = published_key(published[index])
-            if key is not None:
-                candidates.setdefault(key, []).append(index)
-        if not candidates:
-            continue  # nothing left to match: no master needs hashing
-        waiting = [e for e in episodes if e.meta.guid is None and e.slug not in matches]
-        for episode in waiting:
-            found = [i for i in candidates.get(catalog_key(episode), []) if i in unclaimed]
-            if len(found) > 1:  # a master shared by several episodes: season and number decide
-                number = number_key(episode.season.number, episode.number)
-                found = [
-                    i
-                    for i in found
-                    if number_key(published[i].season, published[i].number) == number
-                ]
-            if len(found) == 1:
-                matches[episode.slug] = (found[0], how)
-                unclaimed.discard(found[0])
-    return _Matching(channel, matches, frozenset(unclaimed), explicit_owner)
-
-
 def _guids(
     episodes: Sequence[EpisodeEntry],
-    matching: _Matching,
+    matching: Matching,
     published: Sequence[PublishedEpisode],
     master: MasterHash,
 ) -> dict[str, str]:
@@ -262,15 +138,16 @@ def _guids(
 
 def _check_kept(
     episodes: Sequence[EpisodeEntry],
-    matching: _Matching,
+    matching: Matching,
     guids: Mapping[str, str],
     published: Sequence[PublishedEpisode],
     problems: Problems,
 ) -> None:
     """The invariant: a published episode still in the catalog keeps its GUID."""
     by_slug = {e.slug: e for e in episodes}
+    shadow_of = {i: by_slug[slug] for slug, i in matching.shadow.items() if slug in by_slug}
     for index, record in enumerate(published):
-        episode = by_slug.get(record.slug)
+        episode = by_slug.get(record.slug) or shadow_of.get(index)
         if episode is None or guids[episode.slug] == record.guid:
             continue
         path = episode.folder / EPISODE_FILE
@@ -278,7 +155,7 @@ def _check_kept(
         if episode.meta.guid is not None:
             problems.add(
                 path,
-                _line(path, ("guid",)),
+                yaml_line(path, ("guid",)),
                 "guid",
                 f'"{new}" would change the GUID this episode was published with '
                 f'("{record.guid}"): podcast apps would list it again as a new episode. '
@@ -302,13 +179,104 @@ def _check_kept(
             )
 
 
-def check_identities(
+def _published_slugs(
+    episodes: Sequence[EpisodeEntry],
+    matching: Matching,
+    published: Sequence[PublishedEpisode],
+    problems: Problems,
+) -> dict[str, str]:
+    """Catalog slug -> the slug each episode is published under.
+
+    A matched episode keeps its published slug (its page URL) after a folder rename;
+    an explicit ``slug:`` in episode.yaml changes it on purpose.
+    """
+    slugs: dict[str, str] = {}
+    for episode in episodes:
+        slug = episode.slug
+        if episode.slug in matching.matches and episode.meta.slug is None:
+            slug = published[matching.matches[episode.slug][0]].slug or slug
+        slugs[episode.slug] = slug
+    owners: dict[str, EpisodeEntry] = {}
+    for episode in episodes:
+        final = slugs[episode.slug]
+        other = owners.setdefault(final, episode)
+        if other is episode:
+            continue
+        keeper, clash = (episode, other) if final != episode.slug else (other, episode)
+        problems.add(
+            clash.folder / EPISODE_FILE,
+            None,
+            "slug",
+            f'"{final}" is the published slug of {problems.display(keeper.folder)}, whose '
+            f"page (episodes/{final}/) stays where it was published after its folder was "
+            "renamed; give this episode another folder name or a slug: of its own.",
+        )
+    return slugs
+
+
+def _check_recovered(
+    episodes: Sequence[EpisodeEntry],
+    matching: Matching,
+    previous: PublishedState,
+    problems: Problems,
+    accept_new_guids: bool,
+) -> None:
+    """With a state recovered from the feed, every GUID of the feed must be kept."""
+    where = previous.recovered_from or "feed.xml"
+    published = previous.episodes
+    new = [e for e in episodes if e.slug not in matching.matches]
+    severity = Severity.WARNING if accept_new_guids else Severity.ERROR
+    unmatched = (
+        " Episodes of this build that match nothing in the feed (they would get new "
+        f"GUIDs): {', '.join(problems.display(e.folder) for e in new)}."
+        if new
+        else ""
+    )
+    for index in sorted(matching.unclaimed):
+        record = published[index]
+        proceed = (
+            "that was accepted with --accept-new-guids"
+            if accept_new_guids
+            else "run again with --accept-new-guids (only after reading this)"
+        )
+        problems.add(
+            where,
+            None,
+            "guid",
+            f'the published episode "{record.title}" (GUID "{record.guid}") matches no '
+            "episode of this build by guid, enclosure file name, page link, or season, "
+            "number and title: this publish would drop that GUID from the feed, and podcast "
+            "apps would list the episode as new if it came back under another GUID. If it "
+            f'is one of this build\'s episodes, set guid: "{record.guid}" in its '
+            f"episode.yaml; if the episode is gone for good, {proceed}.{unmatched}",
+            severity,
+        )
+    for episode in new:
+        problems.warn(
+            episode.folder / EPISODE_FILE,
+            None,
+            "guid",
+            f"not in the published feed ({where}): it is published with a new GUID",
+        )
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Who each episode of this build is, decided from the masters before encoding."""
+
+    previous: PublishedState
+    matching: Matching  # keyed by the slugs the episodes are published under
+    slugs: Mapping[str, str]  # catalog slug -> the slug the episode is published under
+
+
+def match_published(
     catalog: Catalog,
     episodes: Sequence[EpisodeEntry],
     previous: PublishedState,
     problems: Problems,
-) -> None:
-    """Add every GUID conflict with the published state to ``problems``, before encoding.
+    accept_new_guids: bool = False,
+) -> Resolution:
+    """Match ``episodes`` to the published state; every conflict goes to ``problems``.
 
     Masters are hashed only when the audio pass of matching, or a conflict's message,
     needs them; a catalog whose episodes all match by slug hashes none.
@@ -320,7 +288,7 @@ def check_identities(
             hashes[episode.slug] = file_sha256(episode.audio_path)
         return hashes[episode.slug]
 
-    matching = _match(catalog, episodes, master, previous, problems)
+    matching = match_episodes(catalog, episodes, master, previous, problems)
     published = previous.episodes
     in_catalog = {e.slug for e in episodes}
     suspects = [
@@ -328,26 +296,57 @@ def check_identities(
         for index, record in enumerate(published)
         if record.slug in in_catalog and matching.matches.get(record.slug, (None,))[0] != index
     ]
-    if suspects:  # a published slug not matched to its own record: its GUID may change
+    # a published slug not matched to its own record, or a new guid: for a published
+    # episode: its GUID may change
+    if suspects or matching.shadow:
         guids = _guids(episodes, matching, published, master)
         _check_kept(episodes, matching, guids, published, problems)
+    slugs = _published_slugs(episodes, matching, published, problems)
+    if previous.recovered_from is not None:
+        _check_recovered(episodes, matching, previous, problems, accept_new_guids)
+    final = replace(matching, matches={slugs[s]: m for s, m in matching.matches.items()})
+    return Resolution(previous, final, slugs)
+
+
+def check_identities(
+    catalog: Catalog,
+    episodes: Sequence[EpisodeEntry],
+    previous: PublishedState,
+    problems: Problems,
+    accept_new_guids: bool = False,
+) -> None:
+    """Add every GUID conflict with the published state to ``problems``, before encoding."""
+    match_published(catalog, episodes, previous, problems, accept_new_guids)
+
+
+def published_slugs(catalog: Catalog, resolution: Resolution) -> Catalog:
+    """The catalog with each matched episode under the slug it was published with."""
+    if all(catalog_slug == slug for catalog_slug, slug in resolution.slugs.items()):
+        return catalog
+    episodes = tuple(
+        e.model_copy(update={"slug": resolution.slugs[e.slug]}) if e.slug in resolution.slugs else e
+        for e in catalog.episodes
+    )
+    return catalog.model_copy(update={"episodes": episodes})
 
 
 def assign_identities(
     catalog: Catalog,
     episodes: Sequence[EpisodeEntry],
     encoded: Mapping[str, EncodedAudio],
-    previous: PublishedState | None = None,
+    resolution: Resolution,
 ) -> Identities:
-    """Match ``episodes`` to the published state; return identities and the new state."""
-    previous = previous or PublishedState()
+    """Identities and the new state of ``episodes`` (under their published slugs).
+
+    Unchanged audio keeps the published enclosure (``kept``, with the published
+    file's region and length for the tags stage); :func:`with_tags` completes it.
+    """
     problems = Problems(base=catalog.show.root.parent)
+    previous, matching = resolution.previous, resolution.matching
 
     def master(episode: EpisodeEntry) -> str:
         return encoded[episode.slug].master_sha256
 
-    matching = _match(catalog, episodes, master, previous, problems)
-    problems.raise_if_errors()
     published = previous.episodes
     guids = _guids(episodes, matching, published, master)
     _check_kept(episodes, matching, guids, published, problems)
@@ -356,26 +355,69 @@ def assign_identities(
     identities: dict[str, EpisodeIdentity] = {}
     records: list[PublishedEpisode] = []
     for episode in episodes:
-        audio = encoded[episode.slug]
-        how = None
-        relpath = audio_path(episode, audio.sha256)
-        if episode.slug in matching.matches:
-            index, how = matching.matches[episode.slug]
-            if published[index].audio_sha256 == audio.sha256:
-                relpath = published[index].enclosure  # unchanged audio keeps its URL
-        guid = guids[episode.slug]
-        identities[episode.slug] = EpisodeIdentity(guid, relpath, how)
+        slug, audio = episode.slug, encoded[episode.slug]
+        identity = EpisodeIdentity(guids[slug], audio_path(episode, audio.sha256))
+        formers: tuple[str, ...] = ()
+        if slug in matching.matches:
+            index, how = matching.matches[slug]
+            record = published[index]
+            identity = replace(identity, matched_by=how)
+            if record.same_audio(audio.sha256):  # unchanged audio keeps its URL and bytes
+                identity = replace(
+                    identity,
+                    audio_relpath=record.enclosure,
+                    kept=True,
+                    tag_region=record.tag_region,
+                    published_size=record.size,
+                )
+            moved = (record.slug,) if record.slug and record.slug != slug else ()
+            formers = tuple(dict.fromkeys(s for s in (*record.former_slugs, *moved) if s != slug))
+        identities[slug] = identity
         records.append(
             PublishedEpisode(
-                guid=guid,
-                slug=episode.slug,
+                guid=identity.guid,
+                slug=slug,
                 season=episode.season.number,
                 number=episode.number,
                 master_sha256=audio.master_sha256,
                 audio_sha256=audio.sha256,
-                enclosure=relpath,
+                enclosure=identity.audio_relpath,
+                size=identity.published_size,
+                tag_region=identity.tag_region,
+                former_slugs=formers,
             )
         )
     retained = tuple(published[i] for i in sorted(matching.unclaimed))
     state = PublishedState(podcast_guid=matching.channel, episodes=(*records, *retained))
     return Identities(matching.channel, identities, state)
+
+
+def with_tags(
+    identities: Identities, episodes: Sequence[EpisodeEntry], tagged: Mapping[str, TaggedAudio]
+) -> Identities:
+    """The identities once tagged: each file's length and ID3 region into the state.
+
+    A tag that did not fit the published file (``refitted``) gets a new file name, with
+    the tagged file's hash, so that the bytes at the published URL never change.
+    """
+    records = {r.slug: r for r in identities.state.episodes[: len(episodes)]}
+    updated: dict[str, EpisodeIdentity] = {}
+    for episode in episodes:
+        slug, file = episode.slug, tagged[episode.slug]
+        identity = identities[slug]
+        relpath = identity.audio_relpath
+        if file.refitted:
+            relpath = audio_path(episode, records[slug].audio_sha256, file.audio.sha256)
+        updated[slug] = replace(
+            identity,
+            audio_relpath=relpath,
+            kept=identity.kept and not file.refitted,
+            tag_region=file.region,
+            published_size=file.audio.size,
+        )
+        records[slug] = records[slug].model_copy(
+            update={"enclosure": relpath, "size": file.audio.size, "tag_region": file.region}
+        )
+    retained = identities.state.episodes[len(episodes) :]
+    state = identities.state.model_copy(update={"episodes": (*records.values(), *retained)})
+    return replace(identities, episodes=updated, state=state)

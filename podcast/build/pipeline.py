@@ -1,7 +1,9 @@
 """``podcast build``: the catalog turned into the build folder, as a straight line of stages.
 
-load and validate → encode audio → identities (read back from the published state)
-→ tag the MP3s → place media → feed → pages → published state → remove leftovers.
+load and validate → identities matched (the published state read back from the
+target, or recovered from its feed) → encode audio → GUIDs and enclosures → tag the
+MP3s → place media → feed → pages (and redirect pages at former slugs) → published
+state → remove leftovers.
 Everything is loaded and checked before anything is written.
 """
 
@@ -16,18 +18,23 @@ from podcast.audio.encode import EncodedAudio, encode_all
 from podcast.audio.timeline import on_published_timeline
 from podcast.build.identity import (
     Identities,
+    Resolution,
     assign_identities,
-    check_identities,
-    read_state,
+    match_published,
+    published_slugs,
+    with_tags,
 )
 from podcast.build.placement import place_loudness_reports, place_media, place_person_images
+from podcast.build.recovery import recover_state, with_feed_sizes
+from podcast.build.redirects import write_redirects
+from podcast.build.state import PublishedState, read_state
 from podcast.catalog import Catalog, EpisodeEntry, load_catalog
 from podcast.feed.rss import EpisodeMedia, render_feed
 from podcast.paths import (
     FEED_PATH,
     STATE_PATH,
 )
-from podcast.problems import Problem, Problems
+from podcast.problems import PodcastError, Problem, Problems
 from podcast.progress import AudioProgress
 from podcast.quotes.export import build_cards
 from podcast.site.pages import render_site
@@ -46,6 +53,11 @@ class BuildOptions:
     # podcast-state.json as read from the publish target (None: nothing published yet)
     previous_state: bytes | None = None
     previous_state_source: str = STATE_PATH  # where it was read, for error messages
+    # feed.xml as read from the publish target: identities are recovered from it when
+    # the state is missing or unreadable (None: no feed there)
+    previous_feed: bytes | None = None
+    previous_feed_source: str = FEED_PATH
+    accept_new_guids: bool = False  # a recovered state may lose GUIDs of the published feed
     progress: AudioProgress | None = None  # per-episode audio progress (slug, phase, done, total)
 
 
@@ -60,26 +72,61 @@ class BuildResult:
     audio: dict[str, EncodedAudio] = field(default_factory=dict)
 
 
+def published_state(options: BuildOptions, catalog: Catalog, problems: Problems) -> PublishedState:
+    """The published state at the target; recovered from its feed if lost or unreadable."""
+    base_url = catalog.show.meta.base_url
+    try:
+        state = read_state(options.previous_state, options.previous_state_source)
+    except PodcastError as error:
+        if options.previous_feed is None:
+            raise
+        lost = f"cannot be read ({error})"
+    else:
+        if options.previous_state is not None or options.previous_feed is None:
+            return with_feed_sizes(state, options.previous_feed, base_url)
+        lost = "is missing"
+    recovered = recover_state(options.previous_feed, base_url, options.previous_feed_source)
+    problems.warn(
+        options.previous_state_source,
+        None,
+        "identities",
+        f"the published state {lost}: the identities (GUIDs, audio and page URLs) of the "
+        f"{len(recovered.episodes)} published episode(s) were recovered from "
+        f"{options.previous_feed_source}; this build writes the state again.",
+    )
+    return recovered
+
+
+def _validate(options: BuildOptions) -> tuple[Catalog, Problems, Resolution]:
+    catalog, problems = load_catalog(options.catalog)
+    resolution = None
+    if catalog is not None:
+        previous = published_state(options, catalog, problems)
+        episodes = catalog.public_episodes(options.now)
+        resolution = match_published(
+            catalog, episodes, previous, problems, options.accept_new_guids
+        )
+    problems.raise_if_errors(strict=options.strict)
+    assert catalog is not None and resolution is not None  # no errors means a catalog
+    return catalog, problems, resolution
+
+
 def validate(options: BuildOptions) -> tuple[Catalog, Problems]:
     """Every check, before any audio is encoded; abort once with every problem if any is an error.
 
     The catalog is loaded and checked (:func:`podcast.catalog.load_catalog`), then the
     episodes this build would publish are matched to the published state
-    (``options.previous_state``) so that GUID conflicts are found from the masters alone.
+    (``options.previous_state``, else recovered from ``options.previous_feed``) so
+    that GUID conflicts are found from the masters alone.
     """
-    catalog, problems = load_catalog(options.catalog)
-    if catalog is not None:
-        previous = read_state(options.previous_state, options.previous_state_source)
-        check_identities(catalog, catalog.public_episodes(options.now), previous, problems)
-    problems.raise_if_errors(strict=options.strict)
-    assert catalog is not None  # no errors means a catalog
+    catalog, problems, _ = _validate(options)
     return catalog, problems
 
 
 def build(options: BuildOptions) -> BuildResult:
-    catalog, problems = validate(options)  # first: the build never fails on what it can tell
+    catalog, problems, resolution = _validate(options)  # first: what it can tell, it checks
     catalog = on_published_timeline(catalog, options.cache)  # times as in the MP3, intro included
-    previous = read_state(options.previous_state, options.previous_state_source)
+    catalog = published_slugs(catalog, resolution)  # pages stay where they were published
     episodes = catalog.public_episodes(options.now)
     writer = Writer(options.output)
     encoded = encode_all(
@@ -90,9 +137,11 @@ def build(options: BuildOptions) -> BuildResult:
         catalog.show.root,
         options.progress,
     )
-    identities = assign_identities(catalog, episodes, encoded, previous)
+    identities = assign_identities(catalog, episodes, encoded, resolution)
     tagged = tag_all(catalog, episodes, encoded, identities.episodes, options.cache, problems)
-    media = place_media(catalog, episodes, tagged, identities, writer)
+    identities = with_tags(identities, episodes, tagged)
+    files = {slug: t.audio for slug, t in tagged.items()}
+    media = place_media(catalog, episodes, files, identities, writer)
     place_loudness_reports(episodes, encoded, writer)
     person_images = place_person_images(catalog, episodes, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
@@ -107,6 +156,7 @@ def build(options: BuildOptions) -> BuildResult:
     writer.write_bytes(FEED_PATH, feed, "feed")
     build_cards(catalog, episodes, encoded, writer, options.cache)  # before the pages link them
     render_site(catalog, episodes, media, writer, options.now)
+    write_redirects(catalog, episodes, identities.redirects(), writer)
     writer.write_bytes(STATE_PATH, identities.state.to_bytes(), "state")
     removed = writer.finish()
     return BuildResult(catalog, episodes, media, problems.warnings, removed, identities, encoded)

@@ -18,6 +18,21 @@ from podcast.cli.common import (
     print_problems,
 )
 
+ACCEPT_NEW_GUIDS_OPTION = click.option(
+    "--accept-new-guids",
+    is_flag=True,
+    help="Go on although GUIDs of the published feed would be lost (only asked when the "
+    "published state is missing and the identities come from the feed): read the "
+    "error that names them first.",
+)
+
+
+def _feed_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not value.startswith(("https://", "http://")):
+        raise click.BadParameter(f"expected the new feed's http(s):// URL, found {value!r}")
+    return value
+
+
 if TYPE_CHECKING:
     from podcast.build import BuildResult
     from podcast.publish import PublishReport
@@ -74,8 +89,15 @@ def print_publish(report: PublishReport) -> None:
 @TARGET_OPTION
 @JOBS_OPTION
 @QUIET_OPTION
+@ACCEPT_NEW_GUIDS_OPTION
 def build_command(
-    catalog: Path, build_dir: Path, strict: bool, to: str | None, jobs: int | None, quiet: bool
+    catalog: Path,
+    build_dir: Path,
+    strict: bool,
+    to: str | None,
+    jobs: int | None,
+    quiet: bool,
+    accept_new_guids: bool,
 ) -> None:
     """Validate, normalize and encode the audio, write the feed and pages into the build folder.
 
@@ -90,7 +112,7 @@ def build_command(
 
     options = load_options(catalog, build_dir=build_dir, to=to, strict=strict, jobs=jobs)
     with audio_progress(progress_wanted(quiet)) as progress:
-        result = build_show(options, progress)
+        result = build_show(options, progress, accept_new_guids)
     print_build(result, build_dir, quiet)
 
 
@@ -120,6 +142,16 @@ def build_command(
     is_flag=True,
     help="Then run `podcast check` on the published feed (base_url): exit 1 if it fails.",
 )
+@click.option(
+    "--redirect-feed-to",
+    default=None,
+    metavar="URL",
+    callback=_feed_url,
+    help="The show moves to URL: on an S3 bucket serving as a website, feed.xml then "
+    "answers with a 301 to URL (x-amz-website-redirect-location). Does not apply to a "
+    "local folder.",
+)
+@ACCEPT_NEW_GUIDS_OPTION
 @JOBS_OPTION
 @QUIET_OPTION
 def publish_command(
@@ -133,6 +165,8 @@ def publish_command(
     acl: str | None,
     break_lock: bool,
     check_after: bool,
+    redirect_feed_to: str | None,
+    accept_new_guids: bool,
     jobs: int | None,
     quiet: bool,
 ) -> None:
@@ -161,7 +195,9 @@ def publish_command(
         prune=prune,
         break_lock=break_lock,
     )
-    published = publish_show(options, Bars(progress_wanted(quiet)))
+    published = publish_show(
+        options, Bars(progress_wanted(quiet)), accept_new_guids, redirect_feed_to
+    )
     print_build(published.build, build_dir, quiet)
     print_publish(published.report)
     if check_after and not dry_run:

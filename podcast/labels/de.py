@@ -124,5 +124,8 @@ TABLE = MappingProxyType(
         "date": "{day}. {month} {year}",
         "decimal": ",",
         "size_mb": "{n} MB",
+        # the redirect page left at an episode's former URL
+        "moved_title": "Diese Folge ist umgezogen",
+        "moved_text": "Ihre Seite ist jetzt unter {link}.",
     }
 )

@@ -124,5 +124,8 @@ TABLE = MappingProxyType(
         "date": "{month} {day}, {year}",
         "decimal": ".",
         "size_mb": "{n} MB",
+        # the redirect page left at an episode's former URL
+        "moved_title": "This episode has moved",
+        "moved_text": "Its page is now at {link}.",
     }
 )

@@ -77,5 +77,8 @@ TABLE = MappingProxyType(
         "date": "{day} {month} {year}",
         "decimal": ",",
         "size_mb": f"{{n}}{NBSP}Mo",
+        # the redirect page left at an episode's former URL
+        "moved_title": "Cet épisode a déménagé",
+        "moved_text": "Sa page se trouve désormais à l’adresse {link}.",
     }
 )

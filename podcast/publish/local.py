@@ -120,6 +120,13 @@ class LocalDestination:
             except OSError as error:
                 raise OutputError(path, error, "remove") from error
 
+    def redirect(self, relpath: str, url: str) -> str:
+        return (
+            f"--redirect-feed-to does not apply to a local folder ({self.root}): a folder "
+            f"cannot redirect {relpath}; have the web server that serves it answer "
+            f"{relpath} with a 301 to {url}"
+        )
+
 
 def _write_synced(path: Path, data: bytes) -> None:
     with path.open("xb") as handle:

@@ -72,20 +72,31 @@ def publish(
     prune: bool = False,
     break_lock: bool = False,
     progress: UploadProgress | None = None,
+    redirect_feed_to: str | None = None,
 ) -> PublishReport:
-    """Publish ``build_dir`` to ``target``; see the module docstring for the guarantees."""
+    """Publish ``build_dir`` to ``target``; see the module docstring for the guarantees.
+
+    ``redirect_feed_to``: after the feed, make the target redirect ``feed.xml`` to this
+    URL where it can (an S3 bucket serving as a website); the report's notes say how.
+    """
     started = time.monotonic()
     progress = progress or NoUploadProgress()
     local = hash_build(build_dir)
     plan = make_plan(local, target, prune)
-    if dry_run or not (plan.changes or plan.index_stale):
+    if dry_run:
+        notes = [f"would redirect {FEED_PATH} to {redirect_feed_to}"] if redirect_feed_to else []
+        return _report(target, plan, dry_run, started, refreshed=False, notes=notes)
+    if not (plan.changes or plan.index_stale or redirect_feed_to):
         return _report(target, plan, dry_run, started, refreshed=False)
     with publish_lock(target, break_lock) as notes:
         plan = make_plan(local, target, prune)  # again: what is there now that we hold the lock
-        if not (plan.changes or plan.index_stale):
-            return _report(target, plan, dry_run, started, refreshed=False, notes=notes)
-        execute(plan, target, progress)
-    return _report(target, plan, dry_run, started, refreshed=not plan.changes, notes=notes)
+        worked = bool(plan.changes or plan.index_stale)
+        if worked:
+            execute(plan, target, progress)
+        if redirect_feed_to:
+            notes.append(target.redirect(FEED_PATH, redirect_feed_to))
+    refreshed = worked and not plan.changes
+    return _report(target, plan, dry_run, started, refreshed=refreshed, notes=notes)
 
 
 def _report(

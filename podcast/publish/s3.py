@@ -335,6 +335,42 @@ class S3Destination:
             for future in futures:  # on an error, leaving the manager cancels the rest
                 future.result()
 
+    def redirect(self, relpath: str, url: str) -> str:
+        """Set ``x-amz-website-redirect-location`` on ``relpath`` (copied onto itself).
+
+        S3 answers it with a 301 on the bucket's *website* endpoint only; the note
+        says whether the bucket serves as a website.
+        """
+        key = self.key(relpath)
+        with self.errors():
+            head = self.client.head_object(Bucket=self.bucket, Key=key)
+            args = {**self._put_args(relpath), "Metadata": head.get("Metadata", {})}
+            self.client.copy_object(
+                Bucket=self.bucket,
+                Key=key,
+                CopySource={"Bucket": self.bucket, "Key": key},
+                MetadataDirective="REPLACE",
+                WebsiteRedirectLocation=url,
+                **args,
+            )
+            try:
+                self.client.get_bucket_website(Bucket=self.bucket)
+                website = True
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "NoSuchWebsiteConfiguration":
+                    raise
+                website = False
+        if website:
+            return (
+                f"{self.describe()}{relpath} redirects to {url} (x-amz-website-redirect-location) "
+                "on the bucket's website endpoint"
+            )
+        return (
+            f"{self.describe()}{relpath} has x-amz-website-redirect-location: {url}, but bucket "
+            f"{self.bucket} does not serve as a website, so S3 does not redirect: enable static "
+            "website hosting for it, or redirect the feed where it is served (CDN, web server)"
+        )
+
     def delete(self, relpaths: Sequence[str]) -> None:
         with self.errors():
             for start in range(0, len(relpaths), 1000):

@@ -27,8 +27,19 @@ lists first for modern use.  A language with no ISO 639-2 code is a warning.
 the hash covering the audio and the tag.  A metadata-only change therefore
 renders a new tag onto the very same audio bytes, without re-encoding; an
 unchanged episode reuses its tagged file, and the tag is deterministic (fixed
-frame order, no padding, nothing time-based), so an unchanged build is
-byte-identical and publishing sees no change.
+frame order, nothing time-based), so an unchanged build is byte-identical and
+publishing sees no change.
+
+**Nothing moves under a listener.** A download interrupted before an edit and
+resumed (a Range request) after it must still get the same bytes at the same
+offsets.  So the tag is padded to a fixed **region**: :data:`TAG_REGION`
+(256 KiB) when an episode's file is first published, the cover scaled down
+(:data:`COVER_STEPS`) until the tag fits it.  The region is recorded in the
+published state; a later, metadata-only tag is padded to the same region, so
+the file keeps its length and every audio byte its offset.  A tag that cannot
+fit the published region (with the smallest cover) is marked ``refitted``: the
+build then publishes the file under a new name (:mod:`podcast.build.identity`)
+with a fresh region, as for new audio, and the bytes at the old URL never change.
 
 The frames come from :data:`FRAMES`, one table of catalog field → frame;
 every mutagen call goes through :class:`~podcast.tags.mutagen_door.Id3` (in
@@ -57,7 +68,9 @@ from podcast.tags.mutagen_door import (
     UNDETERMINED_LANGUAGE,
     Builder,
     Id3,
+    TagDoesNotFit,
     Value,
+    audio_span,
     chapter_frames,
     comment_frame,
     cover_frame,
@@ -70,6 +83,13 @@ from podcast.tags.mutagen_door import (
 )
 
 COVER_MAX_PX = 1400
+#: Cover sizes tried, largest first, until the tag fits its region.
+COVER_STEPS = (COVER_MAX_PX, 1000, 700, 500, 350, 250)
+#: The ID3 region (header, frames and padding) of a file when it is first published.
+TAG_REGION = 256 * 1024
+#: A tag too large for TAG_REGION even with the smallest cover gets a region of
+#: whole steps of this size, one step more than it needs.
+REGION_STEP = 64 * 1024
 COVER_QUALITY = 88
 GENRE = "Podcast"
 
@@ -82,6 +102,21 @@ class PublishedIdentity(Protocol):
 
     @property
     def audio_relpath(self) -> str: ...
+
+    @property
+    def kept(self) -> bool:
+        """Whether ``audio_relpath`` is a file already published (its bytes must not move)."""
+        ...
+
+    @property
+    def tag_region(self) -> int | None:
+        """The ID3 region of the published file, when the state recorded it."""
+        ...
+
+    @property
+    def published_size(self) -> int | None:
+        """The published file's length in bytes, when known (state or feed)."""
+        ...
 
 
 # --- what the frames are built from --------------------------------------------
@@ -171,18 +206,18 @@ def frames_for(source: TagSource, tags: Id3) -> list[id3.Frame]:
 # --- cover ------------------------------------------------------------------------
 
 
-def cover_jpeg(path: Path) -> bytes:
-    """The artwork as a JPEG of at most :data:`COVER_MAX_PX` px a side.
+def cover_jpeg(path: Path, max_px: int = COVER_MAX_PX) -> bytes:
+    """The artwork as a JPEG of at most ``max_px`` (:data:`COVER_MAX_PX`) px a side.
 
     A JPEG already small enough is embedded as it is; anything else is scaled
     down (Lanczos) and encoded once more, deterministically.
     """
     with Image.open(path) as image:
-        if image.format == "JPEG" and max(image.size) <= COVER_MAX_PX:
+        if image.format == "JPEG" and max(image.size) <= max_px:
             return path.read_bytes()
         icc = image.info.get("icc_profile")
         picture = image.convert("RGB")
-        picture.thumbnail((COVER_MAX_PX, COVER_MAX_PX), Image.Resampling.LANCZOS)
+        picture.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
         out = io.BytesIO()
         picture.save(out, "JPEG", quality=COVER_QUALITY, optimize=True, icc_profile=icc)
         return out.getvalue()
@@ -191,13 +226,19 @@ def cover_jpeg(path: Path) -> bytes:
 # --- the tagged file --------------------------------------------------------------
 
 
-def tag_episode(source: TagSource, audio: EncodedAudio, cache: Path, relpath: str) -> EncodedAudio:
-    """The tagged MP3 of one episode, from the cache when tag and audio are unchanged."""
-    tags = Id3(relpath)
-    tag = tags.render(frames_for(source, tags))
+@dataclass(frozen=True)
+class TaggedAudio:
+    """An episode's tagged MP3 and the ID3 region in front of its audio."""
+
+    audio: EncodedAudio  # the tagged file: path, duration, size, sha256
+    region: int  # bytes of the padded ID3 region (header included)
+    refitted: bool = False  # the tag did not fit the published file: it needs a new name
+
+
+def _tagged_file(slug: str, tag: bytes, audio: EncodedAudio, cache: Path) -> EncodedAudio:
     key = hashlib.sha256(audio.sha256.encode() + tag).hexdigest()[:20]
     folder = cache / "tagged"
-    out = folder / f"{source.episode.slug}.{key}.mp3"
+    out = folder / f"{slug}.{key}.mp3"
     meta = out.with_suffix(".json")
     if out.is_file() and meta.is_file():
         info = json.loads(meta.read_text())
@@ -207,10 +248,59 @@ def tag_episode(source: TagSource, audio: EncodedAudio, cache: Path, relpath: st
     size, sha256 = write_tagged(audio.path, tag, out)
     meta.write_text(json.dumps({"size": size, "sha256": sha256}))
     # Earlier tags of this episode are of no more use.
-    for old in folder.glob(f"{source.episode.slug}.*"):
+    for old in folder.glob(f"{slug}.*"):
         if old not in (out, meta):
             old.unlink(missing_ok=True)
     return EncodedAudio(out, audio.duration, size, sha256)
+
+
+def published_region(identity: PublishedIdentity, audio_length: int) -> int | None:
+    """The ID3 region of the file published at ``identity.audio_relpath``, if it is known.
+
+    The state records it; a state that does not (written before regions, or
+    recovered from the feed) gives the file's length, and the region is what
+    precedes the audio.  None when neither is known.
+    """
+    if identity.tag_region is not None:
+        return identity.tag_region
+    size = identity.published_size
+    if size is not None and size - audio_length >= 10:
+        return size - audio_length
+    return None
+
+
+def fitted_tag(
+    source: Callable[[bytes], TagSource],
+    covers: Callable[[int], bytes],
+    relpath: str,
+    region: int | None,
+) -> tuple[bytes, int] | None:
+    """The padded tag and its region, the cover scaled down until the tag fits.
+
+    The cover is the largest of :data:`COVER_STEPS` with which the tag fits
+    ``min(region, TAG_REGION)`` (else the smallest): a function of the metadata and
+    the region only, so an unchanged episode is tagged with the same bytes again.
+    ``region`` None: a first publish, in :data:`TAG_REGION` (or larger, in
+    :data:`REGION_STEP` steps, for a tag that does not fit it even with the
+    smallest cover).  A given ``region`` the tag does not fit: None.
+    """
+    tags = Id3(relpath)
+    wanted = TAG_REGION if region is None else region
+    limit = min(wanted, TAG_REGION)
+    for max_px in COVER_STEPS:
+        frames = frames_for(source(covers(max_px)), tags)
+        try:
+            tags.render(frames, limit)
+            break
+        except TagDoesNotFit:
+            continue  # try a smaller cover; after the last, the smallest one it is
+    try:
+        return tags.render(frames, wanted), wanted
+    except TagDoesNotFit as error:
+        if region is not None:
+            return None
+        grown = (error.needed // REGION_STEP + 2) * REGION_STEP
+        return tags.render(frames, grown), grown
 
 
 def tag_all(
@@ -220,27 +310,49 @@ def tag_all(
     identities: Mapping[str, PublishedIdentity],
     cache: Path,
     problems: Problems,
-) -> dict[str, EncodedAudio]:
+) -> dict[str, TaggedAudio]:
     """Tag every episode's encoded MP3; slug → the tagged file (whose size the feed uses).
 
+    A file already published (``identity.kept``) gets its tag in the region it was
+    published with; when that cannot be (the tag does not fit, or the region is not
+    known) the result is ``refitted``, tagged in a fresh region for a new file name.
     Values that cannot be written are added to ``problems`` as warnings.
     """
     show = catalog.show
     language = iso639_2(show.meta.language)  # None is a warning of `podcast validate`
-    covers: dict[Path, bytes] = {}
+    cover_cache: dict[tuple[Path, int], bytes] = {}
     tagged = {}
     for episode in episodes:
         artwork = episode.artwork or show.artwork
-        if artwork not in covers:
-            covers[artwork] = cover_jpeg(artwork)
-        source = TagSource(
-            show=show,
-            episode=episode,
-            identity=identities[episode.slug],
-            duration=encoded[episode.slug].duration,
-            language=language,
-            cover=covers[artwork],
-        )
-        relpath = identities[episode.slug].audio_relpath
-        tagged[episode.slug] = tag_episode(source, encoded[episode.slug], cache, relpath)
+        audio = encoded[episode.slug]
+        identity = identities[episode.slug]
+
+        def covers(max_px: int, artwork: Path = artwork) -> bytes:
+            if (artwork, max_px) not in cover_cache:
+                cover_cache[(artwork, max_px)] = cover_jpeg(artwork, max_px)
+            return cover_cache[(artwork, max_px)]
+
+        def source(cover: bytes, episode: EpisodeEntry = episode) -> TagSource:
+            return TagSource(
+                show=show,
+                episode=episode,
+                identity=identities[episode.slug],
+                duration=encoded[episode.slug].duration,
+                language=language,
+                cover=cover,
+            )
+
+        relpath = identity.audio_relpath
+        fitted = None
+        if identity.kept:
+            region = published_region(identity, audio_span(audio.path)[1])
+            if region is not None:
+                fitted = fitted_tag(source, covers, relpath, region)
+        refitted = identity.kept and fitted is None
+        if fitted is None:
+            fitted = fitted_tag(source, covers, relpath, None)
+        assert fitted is not None  # a fresh region always fits
+        tag, region = fitted
+        file = _tagged_file(episode.slug, tag, audio, cache)
+        tagged[episode.slug] = TaggedAudio(file, region, refitted)
     return tagged

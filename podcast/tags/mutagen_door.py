@@ -1,8 +1,9 @@
 """The one door to mutagen: every ID3 frame and tag of the project is made here.
 
-:class:`Id3` builds frames, renders them as an ID3v2.3 tag (no padding, the
-chapters in time order) and writes a tag in front of an MP3's audio; every
-error names the file.  The frame builders (:func:`text_frame`,
+:class:`Id3` builds frames, renders them as an ID3v2.3 tag (the chapters in
+time order; without padding, or padded to a fixed region so that the audio
+starts at the same byte whatever the tag says) and writes a tag in front of an
+MP3's audio; every error names the file.  The frame builders (:func:`text_frame`,
 :func:`comment_frame`, …) choose the text encoding v2.3 allows (Latin-1 where
 the text fits it, else UTF-16) and spell URLs as URIs.  :mod:`podcast.tags.id3`
 (the episodes) and :mod:`podcast.quotes.clips` (the soundbites) both tag through it.
@@ -34,6 +35,14 @@ ID3_VERSION = 3
 
 class TagError(PodcastError):
     """A tag could not be written; the message names the file and the frame."""
+
+
+class TagDoesNotFit(TagError):
+    """The rendered tag is larger than the region reserved for it in the published file."""
+
+    def __init__(self, file: str, needed: int, region: int):
+        self.needed, self.region = needed, region
+        super().__init__(f"{file}: the ID3 tag needs {needed:,} bytes, {region:,} are reserved")
 
 
 class WFED(id3.TextFrame):
@@ -68,8 +77,20 @@ class Id3:
         with self._errors(frame_id):
             return frame_class(**values)
 
-    def render(self, frames: Sequence[id3.Frame]) -> bytes:
-        """The complete ID3v2.3 tag (header and frames, no padding) as bytes."""
+    def render(self, frames: Sequence[id3.Frame], region: int | None = None) -> bytes:
+        """The complete ID3v2.3 tag (header and frames) as bytes.
+
+        Without ``region`` the tag has no padding; with it, the tag is padded with
+        zeros to exactly ``region`` bytes (header included), or :class:`TagDoesNotFit`.
+        """
+        tag = self._render(frames)
+        if region is None:
+            return tag
+        if len(tag) > region:
+            raise TagDoesNotFit(self.file, len(tag), region)
+        return padded(tag, region)
+
+    def _render(self, frames: Sequence[id3.Frame]) -> bytes:
         with self._errors(f"writing the ID3v2.{ID3_VERSION} tag"):
             tag = id3.ID3()
             for frame in frames:
@@ -82,6 +103,17 @@ class Id3:
     def write(self, path: Path, frames: Sequence[id3.Frame]) -> None:
         """Put ``frames`` (rendered as :meth:`render`) in place of ``path``'s ID3 tag."""
         write_tagged(path, self.render(frames), path)
+
+
+def _syncsafe(value: int) -> bytes:
+    return bytes((value >> shift) & 0x7F for shift in (21, 14, 7, 0))
+
+
+def padded(tag: bytes, region: int) -> bytes:
+    """An unpadded ID3v2 ``tag`` padded with zeros to ``region`` bytes (its header says so)."""
+    if region - 10 >= 1 << 28:
+        raise TagError(f"an ID3 region of {region:,} bytes is larger than ID3v2 allows")
+    return tag[:6] + _syncsafe(region - 10) + tag[10:] + bytes(region - len(tag))
 
 
 def _chapters_in_order(tag: bytes) -> bytes:

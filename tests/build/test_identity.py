@@ -78,14 +78,16 @@ def test_retitle_rename_and_renumber_keep_guid_and_enclosure(show):
     (show.catalog / EP14).rename(show.catalog / "staffel-2/folge-14-umbenannt")
     result = show.publish()
     assert show.items() == before
-    assert result.identities["folge-14-umbenannt"].matched_by == "audio"
+    # the episode keeps its published slug (page URL) after the folder rename
+    assert result.identities["folge-14-positiv"].matched_by == "audio"
 
     path = show.catalog / "staffel-2/folge-14-umbenannt/episode.yaml"
     edit(path, "number: 14", "number: 16")
     result = show.publish()
     after = show.items()
     assert after[16] == before[14] and after[15] == before[15]
-    assert result.identities["folge-14-umbenannt"].matched_by == "slug"
+    # the folder's slug (folge-14-umbenannt) is not the published one: matched by its audio
+    assert result.identities["folge-14-positiv"].matched_by == "audio"
 
 
 def test_rename_and_renumber_together_keep_the_guid(show):

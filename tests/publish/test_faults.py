@@ -194,4 +194,3 @@ def test_cli_says_it_took_over_an_empty_lock(show, tmp_path):
         "no running publish writes one like that\n"
     ) in result.output
     assert f"published to {public}:" in result.output and not (public / LOCK_PATH).exists()
-

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 import struct
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from PIL import Image
 
 from podcast.build import BuildOptions, build
 from podcast.ffmpeg import run_ffmpeg
+from podcast.tags.id3 import COVER_STEPS, TAG_REGION, cover_jpeg
 from podcast.tags.mutagen_door import Id3, TagError, iso639_2, text_encoding, uri
 from tests.conftest import edit
 
@@ -220,6 +222,28 @@ def test_cover_is_the_show_artwork_or_the_episodes_scaled_to_1400(catalog_dir, t
     assert jpeg == (catalog_dir / "artwork.jpg").read_bytes()  # small JPEG: embedded as it is
 
 
+def test_a_cover_too_large_for_the_region_is_scaled_down_to_fit(catalog_dir, tmp_path):
+    episode_art = catalog_dir / "staffel-2/folge-15-weiter/artwork.png"
+    noise = Image.frombytes("RGB", (1400, 1400), random.Random(13).randbytes(1400 * 1400 * 3))
+    noise.save(episode_art)  # noise: a 1400 px JPEG of it is far larger than 256 KiB
+    edit(
+        catalog_dir / "staffel-2/folge-15-weiter/episode.yaml",
+        "audio:",
+        "artwork: artwork.png\naudio:",
+    )
+    options = options_for(catalog_dir, tmp_path)
+    build(options)
+    path = published_mp3(options.output, "folge-15-weiter")
+    assert len(cover_jpeg(episode_art)) > TAG_REGION
+    assert id3v2_size(path.read_bytes()) == TAG_REGION  # the region, header included
+    cover = cover_of(path, tmp_path)
+    assert cover.format == "JPEG" and max(cover.size) in COVER_STEPS[1:]
+    assert cover_of(published_mp3(options.output, "folge-14-positiv"), tmp_path).size == (
+        1400,
+        1400,
+    )  # a cover that fits stays 1400 px
+
+
 def test_metadata_change_retags_without_encoding_and_keeps_the_audio(
     built, catalog_dir, monkeypatch
 ):
@@ -239,7 +263,8 @@ def test_metadata_change_retags_without_encoding_and_keeps_the_audio(
     assert tags["title"] == TITLE.replace("Positiv irritierend", "Neu – „Positiv“ irritierend")
     assert audio_frames(path) == audio_before
     assert second.media["folge-14-positiv"].size == path.stat().st_size
-    assert second.media["folge-14-positiv"].size != first.media["folge-14-positiv"].size
+    # The tag is padded to a fixed region: a new title keeps the file's length (issue 13).
+    assert second.media["folge-14-positiv"].size == first.media["folge-14-positiv"].size
     parsed = feedparser.parse((options.output / "feed.xml").read_bytes())
     for entry in parsed.entries:
         mp3 = options.output / "audio" / Path(entry.enclosures[0].href).name

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
 from mutagen.id3 import ID3
 
-from podcast.tags.mutagen_door import Id3, audio_span, comment_frame, text_frame
+from podcast.tags.mutagen_door import (
+    Id3,
+    TagDoesNotFit,
+    audio_span,
+    comment_frame,
+    text_frame,
+    write_tagged,
+)
 from tests.conftest import make_tone
 
 
@@ -29,3 +37,20 @@ def test_write_replaces_the_tag_and_keeps_the_audio(tmp_path):
     [comment] = read.getall("COMM")
     assert (comment.lang, str(comment)) == ("eng", "Note")
     assert audio_bytes(path) == audio
+
+
+def test_a_padded_tag_has_exactly_its_region_and_a_too_large_one_is_refused(tmp_path):
+    path = tmp_path / "clip.mp3"
+    make_tone(path, seconds=1.0)
+    audio = audio_bytes(path)
+    tags = Id3("audio/x.mp3")
+    region = 16 * 1024
+    for title in ("Eins", "Ein viel längerer Titel – „mit“ UTF-16"):
+        tag = tags.render(text_frame(tags, "TIT2", title), region)
+        assert len(tag) == region
+        write_tagged(path, tag, path)
+        assert audio_span(path) == (region, len(audio))  # the audio starts at the same byte
+        assert str(ID3(path)["TIT2"]) == title
+        assert audio_bytes(path) == audio
+    with pytest.raises(TagDoesNotFit, match=r"audio/x\.mp3: the ID3 tag needs"):
+        tags.render(text_frame(tags, "TIT2", "x" * region), region)
