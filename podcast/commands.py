@@ -19,9 +19,7 @@ from podcast.progress import AudioProgress, Bars
 from podcast.publish import PublishReport, publish
 
 
-def build_options(
-    options: Options, progress: AudioProgress | None = None, accept_new_guids: bool = False
-) -> BuildOptions:
+def build_options(options: Options, progress: AudioProgress | None = None) -> BuildOptions:
     """The build stage's options, with the published state and feed read from the destination."""
     destination = options.destination
     where = destination.describe().rstrip("/")
@@ -35,21 +33,19 @@ def build_options(
         previous_state_source=f"{where}/{STATE_PATH}",
         previous_feed=destination.read_bytes(FEED_PATH),
         previous_feed_source=f"{where}/{FEED_PATH}",
-        accept_new_guids=accept_new_guids,
+        accept_new_guids=options.accept_new_guids,
         progress=progress,
     )
 
 
-def validate_show(options: Options, accept_new_guids: bool = False) -> tuple[Catalog, Problems]:
+def validate_show(options: Options) -> tuple[Catalog, Problems]:
     """Every check, none of the work: the catalog, and GUIDs against the published state."""
-    return validate(build_options(options, accept_new_guids=accept_new_guids))
+    return validate(build_options(options))
 
 
-def build_show(
-    options: Options, progress: AudioProgress | None = None, accept_new_guids: bool = False
-) -> BuildResult:
+def build_show(options: Options, progress: AudioProgress | None = None) -> BuildResult:
     """Validate, encode, tag and render the show into ``options.build_dir``."""
-    return build(build_options(options, progress, accept_new_guids))
+    return build(build_options(options, progress))
 
 
 @dataclass(frozen=True)
@@ -58,20 +54,11 @@ class Published:
     report: PublishReport
 
 
-def publish_show(
-    options: Options,
-    bars: Bars | None = None,
-    accept_new_guids: bool = False,
-    redirect_feed_to: str | None = None,
-) -> Published:
-    """Build, then publish the build to the destination (see :mod:`podcast.publish`).
-
-    ``redirect_feed_to``: the new feed URL of a show moving away, written as the
-    destination's redirect for ``feed.xml`` where it has one (an S3 website).
-    """
+def publish_show(options: Options, bars: Bars | None = None) -> Published:
+    """Build, then publish the build to the destination (see :mod:`podcast.publish`)."""
     bars = bars or Bars()
     with bars.audio() as progress:
-        result = build_show(options, progress, accept_new_guids)
+        result = build_show(options, progress)
     with bars.upload() as progress:
         report = publish(
             options.build_dir,
@@ -80,6 +67,6 @@ def publish_show(
             prune=options.prune,
             break_lock=options.break_lock,
             progress=progress,
-            redirect_feed_to=redirect_feed_to,
+            redirect_feed_to=options.redirect_feed_to,
         )
     return Published(result, report)

@@ -55,6 +55,10 @@ class Options:
     dry_run: bool = False
     prune: bool = False
     break_lock: bool = False
+    #: go on although GUIDs of the published feed would be lost (state lost, feed read)
+    accept_new_guids: bool = False
+    #: the new feed URL of a show moving away: feed.xml's redirect where the destination has one
+    redirect_feed_to: str | None = None
 
     @property
     def cache(self) -> Path:
@@ -96,12 +100,19 @@ def load_options(
     dry_run: bool = False,
     prune: bool = False,
     break_lock: bool = False,
+    accept_new_guids: bool = False,
+    redirect_feed_to: str | None = None,
 ) -> Options:
     """The merged, checked options; raises :class:`OptionsError` listing every mistake."""
     spec, source = _destination(catalog, to)
     problems = []
     if jobs is not None and jobs < 1:
         problems.append(f"--jobs must be 1 or more (found {jobs})")
+    if redirect_feed_to is not None and not redirect_feed_to.startswith(("https://", "http://")):
+        problems.append(
+            "--redirect-feed-to: expected the new feed's http(s):// URL, "
+            f"found {redirect_feed_to!r}"
+        )
     try:
         destination = open_destination(spec, endpoint_url=endpoint_url, acl=acl)
     except PodcastError as error:
@@ -119,4 +130,6 @@ def load_options(
         dry_run=dry_run,
         prune=prune,
         break_lock=break_lock,
+        accept_new_guids=accept_new_guids,
+        redirect_feed_to=redirect_feed_to,
     )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from podcast.cli.common import (
+    ACCEPT_NEW_GUIDS_OPTION,
     BUILD_OPTION,
     CATALOG_OPTION,
     JOBS_OPTION,
@@ -17,21 +18,6 @@ from podcast.cli.common import (
     TARGET_OPTION,
     print_problems,
 )
-
-ACCEPT_NEW_GUIDS_OPTION = click.option(
-    "--accept-new-guids",
-    is_flag=True,
-    help="Go on although GUIDs of the published feed would be lost (only asked when the "
-    "published state is missing and the identities come from the feed): read the "
-    "error that names them first.",
-)
-
-
-def _feed_url(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not value.startswith(("https://", "http://")):
-        raise click.BadParameter(f"expected the new feed's http(s):// URL, found {value!r}")
-    return value
-
 
 if TYPE_CHECKING:
     from podcast.build import BuildResult
@@ -110,9 +96,16 @@ def build_command(
     from podcast.options import load_options
     from podcast.progress import audio_progress, progress_wanted
 
-    options = load_options(catalog, build_dir=build_dir, to=to, strict=strict, jobs=jobs)
+    options = load_options(
+        catalog,
+        build_dir=build_dir,
+        to=to,
+        strict=strict,
+        jobs=jobs,
+        accept_new_guids=accept_new_guids,
+    )
     with audio_progress(progress_wanted(quiet)) as progress:
-        result = build_show(options, progress, accept_new_guids)
+        result = build_show(options, progress)
     print_build(result, build_dir, quiet)
 
 
@@ -146,7 +139,6 @@ def build_command(
     "--redirect-feed-to",
     default=None,
     metavar="URL",
-    callback=_feed_url,
     help="The show moves to URL: on an S3 bucket serving as a website, feed.xml then "
     "answers with a 301 to URL (x-amz-website-redirect-location). Does not apply to a "
     "local folder.",
@@ -194,10 +186,10 @@ def publish_command(
         dry_run=dry_run,
         prune=prune,
         break_lock=break_lock,
+        accept_new_guids=accept_new_guids,
+        redirect_feed_to=redirect_feed_to,
     )
-    published = publish_show(
-        options, Bars(progress_wanted(quiet)), accept_new_guids, redirect_feed_to
-    )
+    published = publish_show(options, Bars(progress_wanted(quiet)))
     print_build(published.build, build_dir, quiet)
     print_publish(published.report)
     if check_after and not dry_run:

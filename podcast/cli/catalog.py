@@ -7,14 +7,21 @@ from pathlib import Path
 
 import click
 
-from podcast.cli.common import CATALOG_OPTION, STRICT_OPTION, TARGET_OPTION, print_problems
+from podcast.cli.common import (
+    ACCEPT_NEW_GUIDS_OPTION,
+    CATALOG_OPTION,
+    STRICT_OPTION,
+    TARGET_OPTION,
+    print_problems,
+)
 
 
 @click.command()
 @CATALOG_OPTION
 @STRICT_OPTION
 @TARGET_OPTION
-def validate(catalog: Path, strict: bool, to: str | None) -> None:
+@ACCEPT_NEW_GUIDS_OPTION
+def validate(catalog: Path, strict: bool, to: str | None, accept_new_guids: bool) -> None:
     """Check the catalog in one pass and report every problem with file, line and field.
 
     Everything the build could reject is checked here, before any audio is
@@ -23,7 +30,9 @@ def validate(catalog: Path, strict: bool, to: str | None) -> None:
     from podcast.commands import validate_show
     from podcast.options import load_options
 
-    loaded, problems = validate_show(load_options(catalog, to=to, strict=strict))
+    loaded, problems = validate_show(
+        load_options(catalog, to=to, strict=strict, accept_new_guids=accept_new_guids)
+    )
     print_problems(problems.sorted())  # only warnings are left: errors abort with all of them
     click.echo(
         f"{catalog}: {len(loaded.seasons)} season(s), {len(loaded.episodes)} episode(s), "

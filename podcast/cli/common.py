@@ -43,6 +43,14 @@ JOBS_OPTION = click.option(
     "--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel."
 )
 
+ACCEPT_NEW_GUIDS_OPTION = click.option(
+    "--accept-new-guids",
+    is_flag=True,
+    help="Go on although GUIDs of the published feed would be lost (only asked when the "
+    "published state is missing and the identities come from the feed): read the "
+    "error that names them first.",
+)
+
 
 def print_problems(problems: list[Problem]) -> None:
     for problem in problems:
