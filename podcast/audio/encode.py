@@ -17,13 +17,15 @@ from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-from podcast.audio.normalize import LoudnessReport, LoudnessTarget, Source, normalize
+from podcast.audio.normalize import LoudnessTarget, normalize
+from podcast.audio.report import LoudnessReport
+from podcast.audio.source import Source
 from podcast.catalog.models import AudioSettings, EpisodeEntry
 from podcast.problems import PodcastError
 from podcast.writer import file_sha256
 
 Progress = Callable[[str, float, float], None]  # phase, seconds done, seconds total
-CACHE_VERSION = "2"  # bump when the processing changes, so old cache entries are not reused
+CACHE_VERSION = "3"  # bump when the processing changes, so old cache entries are not reused
 
 # (slug, phase, seconds done, seconds total) — for progress bars
 AudioProgress = Callable[[str, str, float, float], None]
@@ -75,10 +77,14 @@ def episode_target(settings: AudioSettings, channels: int) -> LoudnessTarget:
 
 
 def encode(
-    source: Source, out: Path, target: LoudnessTarget, progress: Progress | None = None
+    source: Source,
+    out: Path,
+    target: LoudnessTarget,
+    progress: Progress | None = None,
+    probed: frozenset[Path] = frozenset(),
 ) -> LoudnessReport:
     """Normalize and encode ``source`` to ``out``: the stage's only audio work."""
-    return normalize(source, out, target, progress)
+    return normalize(source, out, target, progress, probed)
 
 
 def cache_key(
@@ -121,7 +127,9 @@ def encode_episode(
         if progress is not None:
             progress(entry.slug, phase, done, total)
 
-    report = encode(source, out, episode_target(settings, channels), step)
+    # the catalog probed the master already (entry.audio): it is not checked again
+    probed = frozenset({entry.audio_path})
+    report = encode(source, out, episode_target(settings, channels), step, probed)
     from podcast.audio.plot import draw_plot
 
     plot.write_bytes(draw_plot(report, entry.meta.title))

@@ -129,7 +129,7 @@ def _firwin_kaiser(numtaps: int, cutoff: float, beta: float) -> np.ndarray:
 
 
 @cache
-def _interpolator() -> tuple[np.ndarray, ...]:
+def interpolator() -> tuple[np.ndarray, ...]:
     """The 4× interpolation filter split into its polyphase components."""
     taps = _firwin_kaiser(OVERSAMPLE * TAPS_PER_PHASE, 1.0 / OVERSAMPLE, 10.0)
     taps = (taps * OVERSAMPLE).astype(np.float32)
@@ -212,7 +212,7 @@ class LoudnessMeter:
             top = float(peaks[i])
             for c in range(self.channels):
                 column = np.ascontiguousarray(block[:, c])
-                for phase in _interpolator():
+                for phase in interpolator():
                     top = max(top, float(np.abs(np.convolve(column, phase, "valid")).max()))
             self.true_peak = max(self.true_peak, top)
 
@@ -310,7 +310,7 @@ def layout(channels: int) -> str:
     return "mono" if channels == 1 else "stereo"
 
 
-def _widen_pipe(pipe: IO[bytes]) -> None:
+def widen_pipe(pipe: IO[bytes]) -> None:
     """Let ffmpeg run up to 1 MB ahead of the meter (Linux; the default pipe holds 64 kB),
     so that decoding and metering overlap instead of taking turns."""
     with contextlib.suppress(OSError):
@@ -353,7 +353,7 @@ def _run(
         stderr=subprocess.PIPE,
     ) as process:
         assert process.stdout is not None and process.stderr is not None
-        _widen_pipe(process.stdout)
+        widen_pipe(process.stdout)
         errors: list[bytes] = []
         reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
         reader.start()
