@@ -6,7 +6,10 @@ Every function returns a path relative to the build root, with ``/``; the URL is
 
 from __future__ import annotations
 
-from podcast.catalog.models import EpisodeEntry, SeasonEntry
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the type hints: paths are plain strings
+    from podcast.catalog.models import EpisodeEntry, SeasonEntry
 
 FEED_PATH = "feed.xml"
 STATE_PATH = "podcast-state.json"  # the published state: episode -> guid, enclosure, hash

@@ -1,6 +1,7 @@
-"""Progress bars (rich): audio work (one per episode and one overall) and uploads.
+"""Progress: the callbacks the stages report through, and the bars (rich) that draw them.
 
-Silent with ``--quiet``, when ``CI`` is set, or when stderr is not a terminal.
+The stages only know the types at the top; the CLI passes the bars.  Bars are
+silent with ``--quiet``, when ``CI`` is set, or when stderr is not a terminal.
 """
 
 from __future__ import annotations
@@ -8,10 +9,42 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
-from podcast.audio.encode import AudioProgress
+#: seconds of audio done in the current pass over one file
+PassProgress = Callable[[float], None]
+#: (phase, seconds done, seconds total) of one file: "measure", then "encode"
+PhaseProgress = Callable[[str, float, float], None]
+#: (episode slug, phase, seconds done, seconds total), for all episodes at once
+AudioProgress = Callable[[str, str, float, float], None]
+#: the name of each file as it is written (exports)
+FileProgress = Callable[[str], None]
+
+
+class UploadProgress(Protocol):
+    """Told about uploads as they happen (called from upload threads)."""
+
+    def start(self, files: int, total_bytes: int) -> None: ...
+
+    def advance(self, nbytes: int) -> None: ...
+
+    def file_done(self, relpath: str) -> None: ...
+
+
+class NoUploadProgress:
+    """Reports nowhere."""
+
+    def start(self, files: int, total_bytes: int) -> None:
+        pass
+
+    def advance(self, nbytes: int) -> None:
+        pass
+
+    def file_done(self, relpath: str) -> None:
+        pass
+
 
 PHASES = {"measure": 0, "encode": 1}  # each phase is half of an episode's bar
 
@@ -29,7 +62,7 @@ def audio_progress(enabled: bool, total_episodes: int = 0) -> Iterator[AudioProg
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
     lock = threading.Lock()
     bars = Progress(
@@ -40,7 +73,7 @@ def audio_progress(enabled: bool, total_episodes: int = 0) -> Iterator[AudioProg
         console=Console(stderr=True),
         transient=True,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
     overall = bars.add_task("audio (all episodes)", total=max(1, total_episodes) * 2)
     done_parts: dict[str, float] = {}
 
@@ -59,7 +92,7 @@ def audio_progress(enabled: bool, total_episodes: int = 0) -> Iterator[AudioProg
 
 
 class UploadBar:
-    """Bytes and files of a publish (a :class:`podcast.publish.Progress`; called from threads)."""
+    """Bytes and files of a publish (an :class:`UploadProgress`; called from threads)."""
 
     def __init__(self, bars):
         self.bars = bars
@@ -100,3 +133,16 @@ def upload_progress(enabled: bool) -> Iterator[UploadBar | None]:
     )
     with bars:
         yield UploadBar(bars)
+
+
+class Bars:
+    """The bars of a command, one stage at a time (rich draws one live display at once)."""
+
+    def __init__(self, enabled: bool = False):
+        self.enabled = enabled
+
+    def audio(self, total_episodes: int = 0):
+        return audio_progress(self.enabled, total_episodes)
+
+    def upload(self):
+        return upload_progress(self.enabled)

@@ -15,19 +15,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
-CONTENT_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".xml": "application/rss+xml; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip; charset=utf-8",
-    ".jpg": "image/jpeg",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-}
+from podcast.mime import MEDIA_TYPES, content_type
+from podcast.paths import FEED_PATH
+
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 
@@ -44,7 +34,8 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
 
     extensions_map: ClassVar[dict[str, str]] = {
         **SimpleHTTPRequestHandler.extensions_map,
-        **CONTENT_TYPES,
+        **{suffix: content_type("x" + suffix) for suffix in MEDIA_TYPES},
+        ".xml": content_type(FEED_PATH),
     }
 
     def __init__(self, *args, base_url: str | None = None, **kwargs):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +22,10 @@ from podcast.audio.report import LoudnessReport
 from podcast.audio.source import Source
 from podcast.catalog.models import AudioSettings, EpisodeEntry
 from podcast.problems import PodcastError
+from podcast.progress import AudioProgress, PhaseProgress
 from podcast.writer import file_sha256
 
-Progress = Callable[[str, float, float], None]  # phase, seconds done, seconds total
 CACHE_VERSION = "3"  # bump when the processing changes, so old cache entries are not reused
-
-# (slug, phase, seconds done, seconds total) — for progress bars
-AudioProgress = Callable[[str, str, float, float], None]
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ def encode(
     source: Source,
     out: Path,
     target: LoudnessTarget,
-    progress: Progress | None = None,
+    progress: PhaseProgress | None = None,
     probed: frozenset[Path] = frozenset(),
 ) -> LoudnessReport:
     """Normalize and encode ``source`` to ``out``: the stage's only audio work."""

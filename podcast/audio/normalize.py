@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +34,7 @@ from podcast.audio.pipeline import EncodePlan, EncodeResult, encode_pass
 from podcast.audio.report import LoudnessReport, Summary
 from podcast.audio.source import AudioError, Source, check_source
 from podcast.ffmpeg import FfmpegError, probe
+from podcast.progress import PassProgress, PhaseProgress
 
 __all__ = ["AudioError", "LoudnessReport", "LoudnessTarget", "Source", "normalize"]
 
@@ -47,8 +47,6 @@ DEFAULT_CODEC_LOSS = 0.6
 TOLERANCE = 0.2  # LU: an MP3 further than this from the target is encoded once more
 PEAK_ALLOWANCE = 0.3  # dB under the ceiling the limiter aims, for what the MP3 adds to peaks
 SPLIT_MINIMUM = 60.0  # s: longer masters are measured in two halves in parallel
-
-Progress = Callable[[float], None]  # called with seconds of audio done in the current pass
 
 
 @dataclass(frozen=True)
@@ -65,7 +63,7 @@ class LoudnessTarget:
 def measure_source(
     source: Source,
     channels: int,
-    progress: Progress | None = None,
+    progress: PassProgress | None = None,
     rate: int | None = None,
 ) -> Loudness:
     """The loudness of the (joined) source.  A long PCM or FLAC master on its own, at its own
@@ -138,7 +136,7 @@ def normalize(
     source: Source,
     out: Path,
     target: LoudnessTarget,
-    progress: Callable[[str, float, float], None] | None = None,
+    progress: PhaseProgress | None = None,
     probed: frozenset[Path] = frozenset(),
 ) -> LoudnessReport:
     """Normalize ``source`` into the MP3 ``out``; return the report (output measured on it).
@@ -147,7 +145,7 @@ def normalize(
     """
     check_source(source, probed)
 
-    def phase(name: str, total: float) -> Progress | None:
+    def phase(name: str, total: float) -> PassProgress | None:
         if progress is None:
             return None
         return lambda done: progress(name, done, total)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import subprocess
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -29,6 +28,7 @@ from podcast.audio.limiter import PeakLimiter
 from podcast.audio.loudness import Loudness, layout, measure_command, widen_pipe
 from podcast.audio.source import OUTPUT_RATE, AudioError, Source
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
+from podcast.progress import PassProgress
 
 CHUNK_SECONDS = 2.0
 
@@ -81,7 +81,7 @@ def encode_pass(
     source: Source,
     out: Path,
     plan: EncodePlan,
-    progress: Callable[[float], None] | None = None,
+    progress: PassProgress | None = None,
 ) -> EncodeResult:
     """Encode ``source`` with ``plan`` into the MP3 ``out``; the MP3 measured as it is written."""
     channels = plan.channels

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from podcast.audio.encode import AudioProgress, EncodedAudio, encode_all
+from podcast.audio.encode import EncodedAudio, encode_all
 from podcast.audio.timeline import on_published_timeline
 from podcast.build.identity import Identities, assign_identities, read_state
 from podcast.build.placement import place_loudness_reports, place_media, place_person_images
@@ -24,6 +24,7 @@ from podcast.paths import (
     STATE_PATH,
 )
 from podcast.problems import Problem, Problems
+from podcast.progress import AudioProgress
 from podcast.quotes.export import build_cards
 from podcast.site.pages import render_site
 from podcast.tags.id3 import tag_all

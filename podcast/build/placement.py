@@ -8,8 +8,8 @@ from podcast.audio.encode import EncodedAudio
 from podcast.build.identity import Identities
 from podcast.catalog.loader import slugify
 from podcast.catalog.models import Catalog, EpisodeEntry
-from podcast.catalog.transcript import MIME_TYPES
 from podcast.feed.rss import EpisodeMedia, chapters_json
+from podcast.mime import media_type
 from podcast.paths import (
     chapters_path,
     episode_artwork_path,
@@ -41,7 +41,7 @@ def place_media(
             suffix = episode.transcript.suffix.lower()
             transcript_rel = transcript_path(relpath, suffix)
             writer.copy_file(transcript_rel, episode.transcript, "transcript")
-            transcript_url, transcript_type = show.url(transcript_rel), MIME_TYPES[suffix]
+            transcript_url, transcript_type = show.url(transcript_rel), media_type(suffix)
         if episode.meta.chapters:
             chapters_rel = chapters_path(relpath)
             writer.write_bytes(chapters_rel, chapters_json(catalog, episode), "chapters")

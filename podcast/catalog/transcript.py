@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MIME_TYPES = {".vtt": "text/vtt", ".srt": "application/x-subrip"}
+from podcast.mime import TRANSCRIPT_SUFFIXES
 
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})"
@@ -41,7 +41,7 @@ _VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>(.*?)(?:</v>)?$", re.S)
 def parse_transcript(path: Path) -> list[Cue]:
     """Cues of a .vtt or .srt file; :class:`TranscriptError` names the bad line."""
     suffix = path.suffix.lower()
-    if suffix not in MIME_TYPES:
+    if suffix not in TRANSCRIPT_SUFFIXES:
         raise TranscriptError(0, f'"{path.name}" is not a transcript (expected .vtt or .srt)')
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     if suffix == ".vtt" and (not lines or not lines[0].startswith("WEBVTT")):

@@ -17,6 +17,7 @@ from podcast.feed.ext import itunes, podcastindex, psc
 from podcast.feed.ext.podcastindex import PersonTag, Soundbite, Transcript
 from podcast.feed.ext.psc import SimpleChapter
 from podcast.paths import episode_page
+from podcast.templating import environment
 
 SOUNDBITE_TITLE_MAX = 128
 CHAPTERS_VERSION = "1.2"
@@ -87,8 +88,6 @@ def render_feed(
     from the feed URL when not given); ``person_images`` maps a person's name to
     the URL of their picture.
     """
-    from podcast.site.pages import environment  # the site imports EpisodeMedia from here
-
     show = catalog.show
     meta = show.meta
     images = person_images or {}

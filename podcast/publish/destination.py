@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from podcast.paths import INDEX_PATH, LOCK_PATH
+from podcast.progress import UploadProgress
 
 Action = Literal["upload", "update", "delete"]
 
@@ -17,7 +18,6 @@ Action = Literal["upload", "update", "delete"]
 INTERNAL = frozenset({INDEX_PATH, LOCK_PATH})
 #: A lock older than this may be broken with ``--break-lock``.
 STALE_LOCK = dt.timedelta(minutes=30)
-MEDIA_SUFFIXES = (".mp3", ".m4a", ".mp4", ".aac", ".ogg", ".opus", ".flac", ".wav")
 
 
 @dataclass(frozen=True)
@@ -52,27 +52,6 @@ class PublishReport:
     @property
     def uploads(self) -> int:
         return sum(c.action != "delete" for c in self.changes)
-
-
-class UploadProgress(Protocol):
-    """Told about uploads as they happen (called from upload threads)."""
-
-    def start(self, files: int, total_bytes: int) -> None: ...
-
-    def advance(self, nbytes: int) -> None: ...
-
-    def file_done(self, relpath: str) -> None: ...
-
-
-class NoUploadProgress:
-    def start(self, files: int, total_bytes: int) -> None:
-        pass
-
-    def advance(self, nbytes: int) -> None:
-        pass
-
-    def file_done(self, relpath: str) -> None:
-        pass
 
 
 class Destination(Protocol):

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import unquote
 
+from podcast.mime import MEDIA_SUFFIXES, suffix_of
 from podcast.paths import FEED_PATH, INDEX_PATH, STATE_PATH
 from podcast.problems import PodcastError
-from podcast.publish.destination import INTERNAL, MEDIA_SUFFIXES, Change, Destination, Upload
+from podcast.publish.destination import INTERNAL, Change, Destination, Upload
 from podcast.writer import file_sha256
 
 Action = Literal["upload", "update", "delete"]
@@ -200,7 +201,7 @@ def referenced_media(
     return {
         c
         for c in candidates
-        if c.endswith(MEDIA_SUFFIXES)
+        if suffix_of(c) in MEDIA_SUFFIXES
         and (c in references or any(r.endswith("/" + c) for r in references))
     }
 

@@ -29,7 +29,8 @@ from typing import Literal
 
 from podcast.paths import FEED_PATH, INDEX_PATH
 from podcast.problems import PodcastError
-from podcast.publish.destination import Destination, NoUploadProgress, PublishReport, UploadProgress
+from podcast.progress import NoUploadProgress, UploadProgress
+from podcast.publish.destination import Destination, PublishReport
 from podcast.publish.local import LocalDestination
 from podcast.publish.lock import publish_lock
 from podcast.publish.plan import (

@@ -29,6 +29,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 from s3transfer.subscribers import BaseSubscriber
 
+from podcast.mime import MEDIA_SUFFIXES, content_type, suffix_of
 from podcast.paths import FEED_PATH, INDEX_PATH, LOCK_PATH, STATE_PATH
 from podcast.problems import PodcastError
 from podcast.publish.destination import Upload, UploadProgress
@@ -45,50 +46,13 @@ NO_CACHE = "no-cache"
 #: file names with a content hash in them, e.g. ``style.3f9a1c2b.css`` or ``folge-14-3f9a1c2b.mp3``
 CONTENT_HASHED = re.compile(r"[.-][0-9a-f]{8,64}\.[A-Za-z0-9]+$")
 
-CONTENT_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".mp4": "video/mp4",
-    ".ogg": "audio/ogg",
-    ".opus": "audio/opus",
-    ".xml": "application/xml; charset=utf-8",
-    ".rss": "application/rss+xml; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-    ".svg": "image/svg+xml",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".txt": "text/plain; charset=utf-8",
-    ".pdf": "application/pdf",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".woff2": "font/woff2",
-}
-MEDIA = {".mp3", ".m4a", ".mp4", ".ogg", ".opus"}
-
-
-def content_type(relpath: str) -> str:
-    name = relpath.rsplit("/", 1)[-1].lower()
-    if relpath == FEED_PATH:
-        return "application/rss+xml; charset=utf-8"
-    if name.endswith(".json") and ("chapters" in name or relpath.startswith("chapters/")):
-        return "application/json+chapters"
-    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    return CONTENT_TYPES.get(suffix, "application/octet-stream")
-
 
 def cache_control(relpath: str) -> str:
     """Media and content-hashed files: cached for a year; feed, pages and the rest: 5 minutes."""
     if relpath in (FEED_PATH, STATE_PATH):
         return SHORT
     name = relpath.rsplit("/", 1)[-1].lower()
-    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    if suffix in MEDIA or CONTENT_HASHED.search(name):
+    if suffix_of(name) in MEDIA_SUFFIXES or CONTENT_HASHED.search(name):
         return LONG
     return SHORT
 

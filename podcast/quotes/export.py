@@ -9,7 +9,7 @@ what changed (cached in ``.cache/cards`` and ``.cache/clips``).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,13 +28,13 @@ from podcast.cards import (
 )
 from podcast.catalog.models import Catalog, EpisodeEntry
 from podcast.paths import card_path, clip_path
+from podcast.progress import FileProgress
 from podcast.quotes.clips import cached_clip
 from podcast.quotes.selection import QuoteRef, all_quotes, quote_time_url, quotes_markdown
 from podcast.writer import Writer
 
 QUOTE_FORMATS = ("png", "svg", "pptx", "md", "mp3")
 TAKEAWAY_FORMATS = ("png", "svg", "pptx")
-Progress = Callable[[str], None]
 
 
 def quote_card(catalog: Catalog, ref: QuoteRef, frame: CardFrame) -> CardLayout:
@@ -64,7 +64,7 @@ def export_quotes(
     out: Path,
     size: str = DEFAULT_SIZE,
     cache: Path = Path(".cache"),
-    progress: Progress = lambda _: None,
+    progress: FileProgress = lambda _: None,
 ) -> list[Path]:
     """Write the quotes as PNG/SVG cards (one file each), one PPTX deck, one Markdown
     file, or MP3 clips (one each) into ``out``; returns the files written."""
@@ -95,7 +95,7 @@ def _write_cards(
     fmt: str,
     out: Path,
     deck: str,
-    progress: Progress,
+    progress: FileProgress,
 ) -> list[Path]:
     """One PPTX deck ``deck``.pptx, or one PNG/SVG file per layout named by ``stems``."""
     if fmt == "pptx":
@@ -159,7 +159,7 @@ def export_takeaways(
     fmt: str,
     out: Path,
     size: str = DEFAULT_SIZE,
-    progress: Progress = lambda _: None,
+    progress: FileProgress = lambda _: None,
 ) -> list[Path]:
     frame = CardFrame.for_show(catalog.show, size)
     layouts = [takeaways_layout(frame, s.title, s.items, s.title) for s in sets]

@@ -21,13 +21,9 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from pathlib import PurePosixPath
 from typing import Any
 
-import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from podcast.catalog.loader import slugify
@@ -37,7 +33,6 @@ from podcast.catalog.models import (
     Person,
     Quote,
     SeasonEntry,
-    format_timestamp,
 )
 from podcast.catalog.transcript import Cue, parse_transcript
 from podcast.feed.rss import EpisodeMedia
@@ -50,7 +45,6 @@ from podcast.paths import (
     clip_path,
     episode_artwork_path,
     episode_page,
-    episode_page_at,
     loudness_plot_path,
     loudness_report_path,
     page_file,
@@ -58,20 +52,14 @@ from podcast.paths import (
     season_page,
     transcript_path,
 )
+from podcast.templating import environment
 from podcast.writer import Writer
 
 OWNER = "site"
 ASSET_FILES = ("style.css", "player.js")
 LATEST_ON_INDEX = 10
 # Raw HTML in show notes is shown as text (html=False); nh3 then cleans what Markdown made.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _CSS_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s/]+\))$")
-
-
-def render_markdown(text: str) -> Markup:
-    """Markdown to sanitized HTML (no scripts, no event handlers, safe links)."""
-    html = _MARKDOWN.render(text)
-    return Markup(nh3.clean(html, link_rel="noopener noreferrer"))
 
 
 def json_ld(data: Mapping[str, Any]) -> Markup:
@@ -95,42 +83,6 @@ def iso_duration(seconds: float) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"PT{hours}H{minutes}M{secs}S" if hours else f"PT{minutes}M{secs}S"
-
-
-def seconds_attr(seconds: float) -> str:
-    return f"{seconds:.3f}".rstrip("0").rstrip(".")
-
-
-def initials(name: str) -> str:
-    """'Prof. Dr. Jutta Rump' -> 'JR' (titles ending in a dot are skipped)."""
-    words = [w for w in name.split() if not w.endswith(".") and w[:1].isalnum()] or name.split()
-    if not words:
-        return "?"
-    letters = words[0][:1] + (words[-1][:1] if len(words) > 1 else "")
-    return letters.upper()
-
-
-def environment(catalog: Catalog) -> Environment:
-    """Templates from ``theme/`` next to the catalog first, then the package's."""
-    theme = catalog.show.root / "theme"
-    loaders = [FileSystemLoader(str(theme))] if theme.is_dir() else []
-    loaders.append(FileSystemLoader(str(files("podcast") / "templates")))
-    env = Environment(
-        loader=ChoiceLoader(loaders),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=StrictUndefined,
-    )
-    env.filters["markdown"] = render_markdown
-    env.filters["timestamp"] = lambda s: format_timestamp(s, millis=False)
-    env.filters["clock"] = lambda s: format_timestamp(s, millis=False).removeprefix("00:")
-    env.filters["seconds"] = seconds_attr
-    env.filters["initials"] = initials
-    env.globals.update(
-        episode_page=episode_page, episode_page_at=episode_page_at, season_page=season_page
-    )
-    return env
 
 
 @dataclass(frozen=True)

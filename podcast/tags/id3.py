@@ -46,7 +46,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import mutagen
@@ -55,7 +55,6 @@ import pycountry
 from PIL import Image
 
 from podcast.audio.encode import EncodedAudio
-from podcast.build.identity import EpisodeIdentity
 from podcast.catalog.models import Catalog, Chapter, EpisodeEntry, ShowEntry
 from podcast.paths import episode_page
 from podcast.problems import PodcastError, Problems
@@ -65,6 +64,16 @@ COVER_MAX_PX = 1400
 COVER_QUALITY = 88
 GENRE = "Podcast"
 UNDETERMINED_LANGUAGE = "und"  # ISO 639-2 for "undetermined"
+
+
+class PublishedIdentity(Protocol):
+    """What the tags need of an episode's published identity (the build's EpisodeIdentity)."""
+
+    @property
+    def guid(self) -> str: ...
+
+    @property
+    def audio_relpath(self) -> str: ...
 
 
 class TagError(PodcastError):
@@ -149,7 +158,7 @@ class TagSource:
 
     show: ShowEntry
     episode: EpisodeEntry
-    identity: EpisodeIdentity
+    identity: PublishedIdentity
     duration: float  # of the encoded audio, in seconds
     language: str | None  # ISO 639-2, None if the show's language has no such code
     cover: bytes  # JPEG
@@ -418,7 +427,7 @@ def tag_all(
     catalog: Catalog,
     episodes: Sequence[EpisodeEntry],
     encoded: Mapping[str, EncodedAudio],
-    identities: Mapping[str, EpisodeIdentity],
+    identities: Mapping[str, PublishedIdentity],
     cache: Path,
     problems: Problems,
 ) -> dict[str, EncodedAudio]:

@@ -10,7 +10,8 @@ import pytest
 from podcast.build import BuildOptions, build
 from podcast.labels import Labels
 from podcast.paths import card_path, chapters_path, transcript_path
-from podcast.site.pages import css_color, initials, json_ld, render_markdown, render_site
+from podcast.site.pages import css_color, json_ld, render_site
+from podcast.templating import initials, render_markdown
 from podcast.writer import Writer
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
