@@ -21,7 +21,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from podcast.audio.loudness import TAPS_PER_PHASE, interpolator
 
 LOOKAHEAD = 0.005  # s: the gain reaches a peak's need this early
-HOLD = 0.040  # s: and stays down this long after it (no ripple between close peaks)
+HOLD = 0.020  # s: and stays down this long after it (no ripple between close peaks)
 SCREEN = 10 ** (3.0 / 20)  # true peaks are never more than 3 dB over the sample peaks here
 BLOCK = 512  # frames: true peaks are computed in blocks that hold a candidate
 AUDIBLE = 10 ** (-1.0 / 20)  # turned down by more than 1 dB
@@ -102,7 +102,7 @@ class PeakLimiter:
     @property
     def limited_by(self) -> float:
         """dB the loudest peak was turned down by."""
-        return float(-20 * np.log10(self.lowest_gain))
+        return max(0.0, float(-20 * np.log10(self.lowest_gain)))
 
     @property
     def limited_seconds(self) -> float:

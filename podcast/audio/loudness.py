@@ -59,6 +59,9 @@ class Loudness:
     sub_energy: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.zeros(0))
     sub_peak: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.zeros(0))
     sub_per_segment: int = 1
+    # integrated loudness of the audio low-passed at the MP3's band (``band`` measurements;
+    # sub_energy is then of that audio too): what the encoder is given, the basis of its gain
+    band_integrated: float = math.nan
 
     @property
     def silent(self) -> bool:
@@ -68,12 +71,14 @@ class Loudness:
         """Energy per 100 ms segment after ``gain_db`` and a peak limiter at ``limit_db`` (dBFS).
 
         A model, not a simulation: each 20 ms sub-block is turned down by what its
-        sample peak exceeds the limit (calibrated against ffmpeg's alimiter with
-        5 ms attack, 50 ms release).  Good to about 0.1 LU (0.3 with heavy limiting).
+        sample peak, or the previous sub-block's, exceeds the limit (the limiter of
+        podcast.audio.limiter holds its gain down for 20 ms after a peak).
         """
         energy = self.sub_energy * 10 ** (gain_db / 10)
         if limit_db is not None:
             over = np.maximum(self.sub_peak * 10 ** ((gain_db - limit_db) / 20), 1.0)
+            if len(over) > 1:
+                over[1:] = np.maximum(over[1:], over[:-1])
             energy = energy / over**2
         n = len(energy) // self.sub_per_segment * self.sub_per_segment
         return energy[:n].reshape(-1, self.sub_per_segment).sum(axis=1)
@@ -139,9 +144,12 @@ def interpolator() -> tuple[np.ndarray, ...]:
 class LoudnessMeter:
     """Feed float32 frames and their K-weighted twins in order; read :meth:`result`."""
 
-    def __init__(self, rate: int, channels: int) -> None:
+    def __init__(self, rate: int, channels: int, band: bool = False) -> None:
         self.rate = rate
         self.channels = channels
+        self.band = band  # fed a third, low-passed and K-weighted, copy of the frames
+        self.band_energies: list[np.ndarray] = []
+        self.pending_b = np.zeros((0, channels), dtype=np.float32)
         self.segment = max(1, round(rate * SEGMENT))
         self.pending = np.zeros((0, channels), dtype=np.float32)  # < one segment, unweighted
         self.pending_k = np.zeros((0, channels), dtype=np.float32)
@@ -160,8 +168,11 @@ class LoudnessMeter:
         self.true_peak = 0.0
         self.history = np.zeros((TAPS_PER_PHASE - 1, channels), dtype=np.float32)
 
-    def feed(self, frames: np.ndarray, weighted: np.ndarray | None) -> None:
-        """``frames`` (n, channels) and the same frames K-weighted (see k_weighting_filter).
+    def feed(
+        self, frames: np.ndarray, weighted: np.ndarray | None, banded: np.ndarray | None = None
+    ) -> None:
+        """``frames`` (n, channels) and the same frames K-weighted (see k_weighting_filter),
+        and (``band`` meters) low-passed and K-weighted.
 
         Without ``weighted`` only the peaks are measured (the loudness comes out as NaN).
         """
@@ -171,6 +182,7 @@ class LoudnessMeter:
             self.skip -= drop
             frames = frames[drop:]
             weighted = None if weighted is None else weighted[drop:]
+            banded = None if banded is None else banded[drop:]
         if not len(frames):
             return
         self.frames += len(frames)
@@ -179,21 +191,31 @@ class LoudnessMeter:
         data = np.concatenate([self.pending, frames]) if len(self.pending) else frames
         if weighted is not None and len(self.pending_k):
             weighted = np.concatenate([self.pending_k, weighted])
+        if banded is not None and len(self.pending_b):
+            banded = np.concatenate([self.pending_b, banded])
         whole = len(data) // self.segment * self.segment
         size = self.segment // self.sub
         if whole and weighted is not None:
             # energies per sub-block (float32 sums of a few hundred squares: error < 1e-4),
             # added up in float64 to the 100 ms segments
-            sub = weighted[:whole].reshape(-1, size, self.channels)
-            energy = np.einsum("ijk,ijk->i", sub, sub).astype(np.float64) / self.segment
-            self.sub_energy.append(energy)
+            energy = self._sub_energy(weighted[:whole], size)
             self.energies.append(energy.reshape(-1, self.sub).sum(axis=1))
+            if banded is not None:
+                energy = self._sub_energy(banded[:whole], size)
+                self.band_energies.append(energy.reshape(-1, self.sub).sum(axis=1))
+            self.sub_energy.append(energy)
             self.sub_peak.append(np.abs(data[:whole]).reshape(-1, size * self.channels).max(axis=1))
         if whole:
             self._peaks(data[:whole])
         self.pending = data[whole:]
         if weighted is not None:
             self.pending_k = weighted[whole:]
+        if banded is not None:
+            self.pending_b = banded[whole:]
+
+    def _sub_energy(self, weighted: np.ndarray, size: int) -> np.ndarray:
+        sub = weighted.reshape(-1, size, self.channels)
+        return np.einsum("ijk,ijk->i", sub, sub).astype(np.float64) / self.segment
 
     def _peaks(self, data: np.ndarray) -> None:
         """Sample and true peak of whole segments ``data`` (following ``self.history``)."""
@@ -233,6 +255,9 @@ class LoudnessMeter:
             sub_energy=np.concatenate(self.sub_energy) if self.sub_energy else np.zeros(0),
             sub_peak=np.concatenate(self.sub_peak) if self.sub_peak else np.zeros(0),
             sub_per_segment=self.sub,
+            band_integrated=integrated(np.concatenate(self.band_energies))
+            if self.band_energies
+            else math.nan,
         )
 
     def then(self, later: LoudnessMeter) -> LoudnessMeter:
@@ -240,6 +265,7 @@ class LoudnessMeter:
         if len(self.pending):  # cannot happen when split on a segment boundary; peaks only
             self._peaks_tail(self.pending)
         later.energies = self.energies + later.energies
+        later.band_energies = self.band_energies + later.band_energies
         later.sub_energy = self.sub_energy + later.sub_energy
         later.sub_peak = self.sub_peak + later.sub_peak
         later.frames += self.frames
@@ -317,10 +343,30 @@ def widen_pipe(pipe: IO[bytes]) -> None:
         fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
 
 
+# three copies of the frames side by side, channel for channel in this order
+_JOIN3 = {
+    1: "channel_layout=3.0:map=0.0-FL|1.0-FR|2.0-FC",
+    2: "channel_layout=6.0:map=0.0-FL|0.1-FR|1.0-FC|1.1-BC|2.0-SL|2.1-SR",
+}
+
+
 def _meter_command(
-    inputs: list[str], graph: str, rate: int, channels: int, loudness: bool, piped: bool
+    inputs: list[str],
+    graph: str,
+    rate: int,
+    channels: int,
+    loudness: bool,
+    piped: bool,
+    band: int | None = None,
 ) -> list[str]:
-    if loudness:
+    if loudness and band:
+        lowpass = f"lowpass=f={band},lowpass=f={band}"
+        graph += (
+            f";[out]aresample={rate},asplit=3[raw][k][b];[k]{k_weighting_filter(rate)}[kw];"
+            f"[b]{lowpass},{k_weighting_filter(rate)}[kb];"
+            f"[raw][kw][kb]join=inputs=3:{_JOIN3[channels]}[meter]"
+        )
+    elif loudness:
         graph += (
             f";[out]aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)}[kw];"
             f"[raw][kw]join=inputs=2:channel_layout={'stereo' if channels == 1 else 'quad'}[meter]"
@@ -343,7 +389,9 @@ def _run(
 ) -> None:
     """Run the ffmpeg ``command`` (f32le to stdout) and feed what it puts out to ``meter``."""
     channels, rate = meter.channels, meter.rate
-    width = 2 * channels if loudness else channels  # each channel unweighted and K-weighted
+    # each channel unweighted and K-weighted (and low-passed and K-weighted)
+    copies = (3 if meter.band else 2) if loudness else 1
+    width = copies * channels
     frame = 4 * width  # float32
     chunk = int(CHUNK_SECONDS * rate) * frame
     with subprocess.Popen(
@@ -364,7 +412,13 @@ def _run(
             leftover = data[usable:]
             both = np.frombuffer(data, dtype=np.float32, count=usable // 4)
             both = both.reshape(-1, width)
-            if loudness:
+            if loudness and meter.band:
+                meter.feed(
+                    np.ascontiguousarray(both[:, :channels]),
+                    both[:, channels : 2 * channels],
+                    both[:, 2 * channels :],
+                )
+            elif loudness:
                 meter.feed(np.ascontiguousarray(both[:, :channels]), both[:, channels:])
             else:
                 meter.feed(both, None)
@@ -384,6 +438,7 @@ def measure_command(
     progress: Callable[[float], None] | None = None,
     stdin: IO[bytes] | None = None,
     loudness: bool = True,
+    band: int | None = None,
 ) -> Loudness:
     """Measure what the ffmpeg filter ``graph`` on ``inputs`` puts out as ``[out]``.
 
@@ -392,9 +447,10 @@ def measure_command(
     ``[out]`` is resampled to ``rate`` Hz and has ``channels`` channels.  ``stdin``: a
     pipe the ffmpeg decoder reads (``inputs`` then name ``pipe:0``), e.g. another
     ffmpeg's output, so that a file is measured while it is being written.
+    ``band``: also measure the audio low-passed at ``band`` Hz (``Loudness.band_integrated``).
     """
-    command = _meter_command(inputs, graph, rate, channels, loudness, stdin is not None)
-    meter = LoudnessMeter(rate, channels)
+    command = _meter_command(inputs, graph, rate, channels, loudness, stdin is not None, band)
+    meter = LoudnessMeter(rate, channels, band=bool(band and loudness))
     _run(command, meter, loudness, progress, stdin)
     return meter.result()
 
@@ -408,6 +464,7 @@ def measure_split(
     rate: int,
     frames: int,
     progress: Callable[[float], None] | None = None,
+    band: int | None = None,
 ) -> Loudness:
     """Measure the file ``path`` (``frames`` frames at its own ``rate``) in two halves at once.
 
@@ -421,16 +478,17 @@ def measure_split(
     segment = max(1, round(rate * SEGMENT))
     split = frames // 2 // segment * segment
     warmup = min(split, int(SPLIT_WARMUP * rate))
-    first, second = LoudnessMeter(rate, channels), LoudnessMeter(rate, channels)
+    first = LoudnessMeter(rate, channels, band=bool(band))
+    second = LoudnessMeter(rate, channels, band=bool(band))
     second.skip = warmup
     commands = [
         _meter_command(
             ["-i", str(path)], f"[0:a:0]atrim=end_sample={split},{shape}[out]", rate, channels,
-            True, False,
+            True, False, band,
         ),
         _meter_command(
             ["-ss", f"{(split - warmup) / rate:.6f}", "-i", str(path)], f"[0:a:0]{shape}[out]",
-            rate, channels, True, False,
+            rate, channels, True, False, band,
         ),
     ]  # fmt: skip
     lock = threading.Lock()

@@ -24,13 +24,14 @@ Intro and outro jingles are joined to the master inside the same ffmpeg graph
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.audio.loudness import Loudness, measure_command, measure_split
-from podcast.audio.pipeline import EncodePlan, EncodeResult, encode_pass
+from podcast.audio.pipeline import EncodePlan, EncodeResult, cutoff, encode_pass
 from podcast.audio.report import LoudnessReport, Summary
 from podcast.audio.source import AudioError, Source, check_source
 from podcast.ffmpeg import FfmpegError, probe
@@ -38,14 +39,17 @@ from podcast.progress import PassProgress, PhaseProgress
 
 __all__ = ["AudioError", "LoudnessReport", "LoudnessTarget", "Source", "normalize"]
 
-# LU that MP3 encoding takes from integrated loudness: only the first guess.  It depends on
-# the programme (0.4 for speech, 0.75 for pink noise at 128 kbit/s) and a little on the LAME
-# build; the MP3 is measured, and one more encode corrects a guess that was off by more than
-# TOLERANCE.
-CODEC_LOSS = {64: 0.45}  # up to this kbit/s; more: DEFAULT_CODEC_LOSS
-DEFAULT_CODEC_LOSS = 0.6
+# LU that MP3 encoding takes from the integrated loudness of the band it encodes (the gain is
+# planned on the master low-passed as LAME low-passes it): only the first guess, which
+# depends a little on the programme and the LAME build; the MP3 is measured, and one more
+# encode corrects a guess that was off by more than TOLERANCE.
+CODEC_LOSS: dict[int, float] = {}  # up to this kbit/s; more: DEFAULT_CODEC_LOSS
+DEFAULT_CODEC_LOSS = 0.4
 TOLERANCE = 0.2  # LU: an MP3 further than this from the target is encoded once more
-PEAK_ALLOWANCE = 0.3  # dB under the ceiling the limiter aims, for what the MP3 adds to peaks
+# dB under the ceiling the limiter aims: what MP3 encoding adds to the peaks it held, with
+# the same low-pass before the limiter as in LAME (measured: -0.4 to +0.1 dB at 64-128 kbit/s)
+PEAK_ALLOWANCE = 0.1
+RETRY_MARGIN = 0.1  # dB under the ceiling the corrective encode aims for an MP3 that was over
 SPLIT_MINIMUM = 60.0  # s: longer masters are measured in two halves in parallel
 
 
@@ -65,6 +69,7 @@ def measure_source(
     channels: int,
     progress: PassProgress | None = None,
     rate: int | None = None,
+    band: int | None = None,
 ) -> Loudness:
     """The loudness of the (joined) source.  A long PCM or FLAC master on its own, at its own
     rate, is measured in two halves in parallel (seeking in those formats is sample-exact)."""
@@ -76,8 +81,10 @@ def measure_source(
     try:
         if alone and splittable and info.duration >= SPLIT_MINIMUM:
             frames = round(info.duration * rate)
-            return measure_split(source.master, channels, rate, frames, progress)
-        return measure_command(source.input_args(), graph, rate, channels, progress=progress)
+            return measure_split(source.master, channels, rate, frames, progress, band)
+        return measure_command(
+            source.input_args(), graph, rate, channels, progress=progress, band=band
+        )
     except FfmpegError as error:
         raise AudioError(f"{source.master}: does not decode ({error})") from None
 
@@ -92,7 +99,12 @@ def codec_loss(target: LoudnessTarget) -> float:
 
 def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, str, list[str]]:
     """The first encode's plan, the mode and the notes."""
-    gain = target.loudness + codec_loss(target) - measured.integrated
+    # the gain is planned on the master low-passed as the encoder will have it (the input's
+    # loudness in the report is that of the master itself)
+    basis = measured.band_integrated
+    if math.isnan(basis):
+        basis = measured.integrated
+    gain = target.loudness + codec_loss(target) - basis
     aim = target.true_peak - PEAK_ALLOWANCE
     linear = EncodePlan(gain, aim, target.channels, target.bitrate)
     if measured.true_peak + gain <= aim:
@@ -108,7 +120,7 @@ def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, s
         return lowered, "lowered", [reason + "; kept linear (show setting when_too_loud: lower)"]
     # the gain includes the loudness the limiter is predicted to take from the peaks (tenths
     # of a LU), so that the target is met in one encode
-    taken = measured.integrated + gain - measured.predict_limited(gain, aim)
+    taken = basis + gain - measured.predict_limited(gain, aim)
     plan = EncodePlan(gain + taken, aim, target.channels, target.bitrate)
     return plan, "limited", [reason + "; peaks limited (show setting when_too_loud: limit)"]
 
@@ -116,7 +128,8 @@ def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, s
 def _correction(
     plan: EncodePlan, result: EncodeResult, target: LoudnessTarget, mode: str
 ) -> EncodePlan | None:
-    """The plan of the one corrective encode, or None if the MP3 is right."""
+    """The plan of the one corrective encode, or None if the MP3 is right: within TOLERANCE
+    of the target (unless lowered) and its true peak under the ceiling."""
     output = result.loudness
     over = output.true_peak - target.true_peak
     miss = target.loudness - output.integrated
@@ -127,8 +140,11 @@ def _correction(
         gain -= max(0.0, over) + 0.1
     else:
         gain += miss
-        if over > 0 and ceiling is not None:
-            ceiling -= over + 0.1
+    if ceiling is not None and over > 0:
+        # the MP3's peaks came out over the ceiling: the limiter aims lower by twice the
+        # overshoot (it need not shrink as fast as the limiter's ceiling: MP3 noise on
+        # broadband bursts), as there is no third encode
+        ceiling -= 2 * (output.true_peak - (target.true_peak - RETRY_MARGIN))
     return EncodePlan(gain, ceiling, plan.channels, plan.bitrate)
 
 
@@ -151,7 +167,8 @@ def normalize(
         return lambda done: progress(name, done, total)
 
     expected = sum(probe(p).duration for p in source.files)
-    measured = measure_source(source, target.channels, phase("measure", expected))
+    band = cutoff(target.bitrate)
+    measured = measure_source(source, target.channels, phase("measure", expected), band=band)
     name = source.master
     if measured.duration <= 0:
         raise AudioError(f"{name}: has no audio (zero length)")
@@ -197,7 +214,7 @@ def normalize(
         gain=round(plan.gain, 2),
         mode=mode,
         limited_by=round(result.limited_by, 2),
-        limited_seconds=round(result.limited_seconds, 1),
+        limited_seconds=round(result.limited_seconds, 2),
         limited_share=round(100 * result.limited_seconds / duration, 2) if duration else 0.0,
         lowered_by=round(max(0.0, target.loudness - output.integrated), 2)
         if mode == "lowered"

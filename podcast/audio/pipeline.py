@@ -31,6 +31,19 @@ from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
 from podcast.progress import PassProgress
 
 CHUNK_SECONDS = 2.0
+# LAME's own low-pass by bit rate (lame.c, optimum_bandwidth), set explicitly so that every
+# LAME build cuts the same band, and applied before the limiter too: the peaks the limiter
+# holds under the ceiling are then the peaks of what LAME encodes
+CUTOFF = {32: 5500, 48: 7500, 56: 10000, 64: 11000, 80: 13500, 96: 15100, 112: 15600}
+WIDE_CUTOFF = 17000  # 128 kbit/s and more
+
+
+def cutoff(bitrate: int) -> int:
+    """The low-pass frequency (Hz) for an MP3 of ``bitrate`` kbit/s."""
+    for top, frequency in sorted(CUTOFF.items()):
+        if bitrate <= top:
+            return frequency
+    return WIDE_CUTOFF
 
 
 @dataclass(frozen=True)
@@ -54,7 +67,9 @@ def tee_escape(path: Path) -> str:
 
 
 def _decoder_command(source: Source, plan: EncodePlan) -> list[str]:
-    graph, _rate = source.graph(plan.channels, f"volume={plan.gain:.3f}dB:precision=float")
+    band = cutoff(plan.bitrate)
+    chain = f"volume={plan.gain:.3f}dB:precision=float,lowpass=f={band},lowpass=f={band}"
+    graph, _rate = source.graph(plan.channels, chain)
     return [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", *source.input_args(),
         "-filter_complex", graph, "-map", "[out]", "-ac", str(plan.channels),
@@ -67,6 +82,7 @@ def _encoder_command(out: Path, plan: EncodePlan) -> list[str]:
         ffmpeg_exe(), "-hide_banner", "-v", "error", "-y",
         "-f", "f32le", "-ar", str(OUTPUT_RATE), "-ac", str(plan.channels), "-i", "pipe:0",
         "-map", "0:a", "-map_metadata", "-1", "-c:a", "libmp3lame", "-b:a", f"{plan.bitrate}k",
+        "-cutoff", str(cutoff(plan.bitrate)),
         "-f", "tee", f"[f=mp3]{tee_escape(out)}|[f=mp3]pipe:1",
     ]  # fmt: skip
 

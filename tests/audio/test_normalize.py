@@ -104,7 +104,8 @@ def test_hot_input_is_limited_and_says_so(tmp_path):
     assert any("not reachable linearly" in note for note in report.notes)
     # what the limiter did, in seconds and % of the programme, and in words
     assert 0 < report.limited_seconds < 1.0
-    assert report.limited_share == pytest.approx(100 * report.limited_seconds / 12, abs=0.1)
+    share = 100 * report.limited_seconds / report.duration
+    assert report.limited_share == pytest.approx(share, abs=0.1)
     assert f"{report.limited_share:.1f} % of the programme" in report.line()
     assert abs(report.output.lra - measured["LRA"]) <= 0.5
 
