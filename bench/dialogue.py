@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/dialogue.py [--minutes 2]
 
-Makes a dialogue of espeak-ng German voices (bench/master.py's speech, with its voice
-compressor at about 1.4:1: a peak-to-loudness ratio of about 15 dB): host at −18 LUFS, guest 8 dB quieter, alternating turns with pauses; then
-runs ``podcast normalize`` with each ffmpeg (PODCAST_FFMPEG: the system's and the wheel's)
-and prints, measured by ffmpeg's ebur128: the MP3's I / LRA / TP, each speaker's loudness
-in the master and in the MP3, and the difference between them (it should stay 8 ± 1 LU).
+Makes a dialogue of espeak-ng German voices (bench/master.py's speech, its voice compressor
+at about 1.4:1: a peak-to-loudness ratio of about 15 dB): host at −18 LUFS, guest 8 dB
+quieter, alternating turns with pauses; then runs ``podcast normalize`` with each ffmpeg
+(PODCAST_FFMPEG: the system's and the wheel's) and prints, measured by ffmpeg's ebur128:
+the MP3's I / LRA / TP, each speaker's loudness in the master and in the MP3, and the
+difference between them (it should stay 8 ± 1 LU).
 """
 
 from __future__ import annotations
