@@ -69,8 +69,11 @@ def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.n
     rows = blocks[:, None] * BLOCK + np.arange(BLOCK + TAPS_PER_PHASE - 1)
     segments = padded[rows]  # (blocks, BLOCK + taps - 1, channels)
     windows = sliding_window_view(segments, TAPS_PER_PHASE, axis=1)  # (b, BLOCK, ch, taps)
-    values = np.abs(np.tensordot(windows, _phase_matrix(), axes=([3], [0])))
-    inter = values.max(axis=(2, 3))  # (blocks, BLOCK)
+    values = np.tensordot(windows, _phase_matrix(), axes=([3], [0]))  # (b, BLOCK, ch, 4)
+    inter = np.abs(values[:, :, 0, 0])  # (blocks, BLOCK); a max over small axes is slow
+    for channel in range(channels):
+        for phase in range(values.shape[3]):
+            np.maximum(inter, np.abs(values[:, :, channel, phase]), out=inter)
     for block, top in zip(blocks, inter, strict=True):
         start = block * BLOCK
         stop = min(start + BLOCK, n)
@@ -143,7 +146,9 @@ class PeakLimiter:
     def _gain(self, buffer: np.ndarray) -> np.ndarray | None:
         """The gain per frame of ``buffer``; None where it is 1 throughout."""
         assert self.ceiling is not None
-        sample = np.abs(buffer).max(axis=1)
+        sample = np.abs(buffer[:, 0])  # per frame, the largest channel (column by column:
+        for channel in range(1, self.channels):  # numpy's max over a short axis is slow)
+            np.maximum(sample, np.abs(buffer[:, channel]), out=sample)
         if not len(sample) or float(sample.max()) * SCREEN <= self.ceiling:
             return None
         peaks = true_peaks(buffer, sample, self.ceiling / SCREEN)

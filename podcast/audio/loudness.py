@@ -343,6 +343,12 @@ def widen_pipe(pipe: IO[bytes]) -> None:
         fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
 
 
+def band_filter(band: int) -> str:
+    """The low-pass that stands for the MP3 encoder's (the encoder is given audio through it
+    too, see podcast.audio.pipeline)."""
+    return f"lowpass=f={band}"
+
+
 # three copies of the frames side by side, channel for channel in this order
 _JOIN3 = {
     1: "channel_layout=3.0:map=0.0-FL|1.0-FR|2.0-FC",
@@ -360,10 +366,10 @@ def _meter_command(
     band: int | None = None,
 ) -> list[str]:
     if loudness and band:
-        lowpass = f"lowpass=f={band},lowpass=f={band}"
+        # K-weighting and low-pass commute: the band copy is the K-weighted one low-passed
         graph += (
-            f";[out]aresample={rate},asplit=3[raw][k][b];[k]{k_weighting_filter(rate)}[kw];"
-            f"[b]{lowpass},{k_weighting_filter(rate)}[kb];"
+            f";[out]aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)},asplit[kw][b];"
+            f"[b]{band_filter(band)}[kb];"
             f"[raw][kw][kb]join=inputs=3:{_JOIN3[channels]}[meter]"
         )
     elif loudness:

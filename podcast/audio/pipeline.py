@@ -25,7 +25,7 @@ from typing import IO
 import numpy as np
 
 from podcast.audio.limiter import PeakLimiter
-from podcast.audio.loudness import Loudness, layout, measure_command, widen_pipe
+from podcast.audio.loudness import Loudness, band_filter, layout, measure_command, widen_pipe
 from podcast.audio.source import OUTPUT_RATE, AudioError, Source
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
 from podcast.progress import PassProgress
@@ -68,7 +68,7 @@ def tee_escape(path: Path) -> str:
 
 def _decoder_command(source: Source, plan: EncodePlan) -> list[str]:
     band = cutoff(plan.bitrate)
-    chain = f"volume={plan.gain:.3f}dB:precision=float,lowpass=f={band},lowpass=f={band}"
+    chain = f"volume={plan.gain:.3f}dB:precision=float,{band_filter(band)}"
     graph, _rate = source.graph(plan.channels, chain)
     return [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", *source.input_args(),
