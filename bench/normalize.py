@@ -9,9 +9,9 @@ Generates a stereo 44.1 kHz 16-bit master and a quiet mono 48 kHz 24-bit master
 wheel's; PODCAST_FFMPEG selects it for `podcast normalize`), runs the plain encode
 (``ffmpeg -i M -c:a libmp3lame -b:a 128k``, 64k for mono) and `podcast normalize`
 alternately and prints the median wall time, its ratio to the plain encode's, the CPU
-seconds (user + system of all processes), the peak memory of the whole process tree
-(sum of the resident sets, sampled), the output's I / LRA / TP measured by ffmpeg's
-ebur128, and the share of the programme the limiter turned down by more than 1 dB.
+seconds (user + system of all processes), the peak memory of the whole process tree (sum
+of the proportional set sizes, sampled every 50 ms), the output's I / LRA / TP measured by
+ffmpeg's ebur128, and the share of the programme the limiter turned down by more than 1 dB.
 The machine's other load makes single runs noisy: the spread (min–max) is printed too.
 """
 
@@ -45,7 +45,8 @@ class Run:
 
 
 def _tree_rss(root: int) -> int:
-    """Resident set (kB) of ``root`` and all its descendants."""
+    """Memory (kB) of ``root`` and all its descendants: their proportional set sizes (a shared
+    library's pages counted once across the processes, not once per process)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -54,8 +55,8 @@ def _tree_rss(root: int) -> int:
         try:
             with open(f"/proc/{entry}/stat") as stat:
                 parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/status") as status:
-                found = re.search(r"VmRSS:\s+(\d+)", status.read())
+            with open(f"/proc/{entry}/smaps_rollup") as smaps:
+                found = re.search(r"Pss:\s+(\d+)", smaps.read())
         except OSError:
             continue
         children.setdefault(parent, []).append(int(entry))
@@ -71,9 +72,7 @@ def _tree_rss(root: int) -> int:
 def timed(command: list[str], env: dict[str, str]) -> Run:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     done = threading.Event()
 

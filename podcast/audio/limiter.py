@@ -69,7 +69,9 @@ def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.n
     rows = blocks[:, None] * BLOCK + np.arange(BLOCK + TAPS_PER_PHASE - 1)
     segments = padded[rows]  # (blocks, BLOCK + taps - 1, channels)
     windows = sliding_window_view(segments, TAPS_PER_PHASE, axis=1)  # (b, BLOCK, ch, taps)
-    values = np.tensordot(windows, _phase_matrix(), axes=([3], [0]))  # (b, BLOCK, ch, 4)
+    # (not tensordot/matmul: BLAS would start threads that spin on the other core for long
+    # after; einsum's own loop keeps this on the one thread)
+    values = np.einsum("nbct,tk->nbck", windows, _phase_matrix())  # (b, BLOCK, ch, 4)
     inter = np.abs(values[:, :, 0, 0])  # (blocks, BLOCK); a max over small axes is slow
     for channel in range(channels):
         for phase in range(values.shape[3]):

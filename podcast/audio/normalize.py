@@ -27,14 +27,15 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.audio.loudness import Loudness, measure_command, measure_split
 from podcast.audio.pipeline import EncodePlan, EncodeResult, cutoff, encode_pass
 from podcast.audio.report import LoudnessReport, Summary
-from podcast.audio.source import AudioError, Source, check_source
-from podcast.ffmpeg import FfmpegError, probe
+from podcast.audio.source import AudioError, Source, check_source, stream_info
+from podcast.ffmpeg import FfmpegError, StreamInfo
 from podcast.progress import PassProgress, PhaseProgress
 
 __all__ = ["AudioError", "LoudnessReport", "LoudnessTarget", "Source", "normalize"]
@@ -70,13 +71,15 @@ def measure_source(
     progress: PassProgress | None = None,
     rate: int | None = None,
     band: int | None = None,
+    known: Mapping[Path, StreamInfo] | None = None,
 ) -> Loudness:
     """The loudness of the (joined) source.  A long PCM or FLAC master on its own, at its own
     rate, is measured in two halves in parallel (seeking in those formats is sample-exact)."""
     graph, joined_rate = source.graph(channels, "")
-    info = probe(source.master)
+    info = stream_info(source.master, known or {})
     rate = joined_rate or rate or info.sample_rate
-    splittable = info.codec.startswith("pcm_") or info.codec == "flac"
+    # (ffmpeg's codec names, or mutagen's file types when the catalog probed the master)
+    splittable = info.codec.startswith("pcm_") or info.codec in ("flac", "wave", "aiff")
     alone = len(source.files) == 1 and rate == info.sample_rate
     try:
         if alone and splittable and info.duration >= SPLIT_MINIMUM:
@@ -153,22 +156,25 @@ def normalize(
     out: Path,
     target: LoudnessTarget,
     progress: PhaseProgress | None = None,
-    probed: frozenset[Path] = frozenset(),
+    known: Mapping[Path, StreamInfo] | None = None,
 ) -> LoudnessReport:
     """Normalize ``source`` into the MP3 ``out``; return the report (output measured on it).
 
-    ``probed``: files the catalog has checked already (they are not probed again).
+    ``known``: files the catalog has probed and checked already (they are not probed again).
     """
-    check_source(source, probed)
+    known = known or {}
+    check_source(source, known)
 
     def phase(name: str, total: float) -> PassProgress | None:
         if progress is None:
             return None
         return lambda done: progress(name, done, total)
 
-    expected = sum(probe(p).duration for p in source.files)
+    expected = sum(stream_info(p, known).duration for p in source.files)
     band = cutoff(target.bitrate)
-    measured = measure_source(source, target.channels, phase("measure", expected), band=band)
+    measured = measure_source(
+        source, target.channels, phase("measure", expected), band=band, known=known
+    )
     name = source.master
     if measured.duration <= 0:
         raise AudioError(f"{name}: has no audio (zero length)")

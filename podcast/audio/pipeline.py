@@ -25,7 +25,14 @@ from typing import IO
 import numpy as np
 
 from podcast.audio.limiter import PeakLimiter
-from podcast.audio.loudness import Loudness, band_filter, layout, measure_command, widen_pipe
+from podcast.audio.loudness import (
+    REFRAME,
+    Loudness,
+    band_filter,
+    layout,
+    measure_command,
+    widen_pipe,
+)
 from podcast.audio.source import OUTPUT_RATE, AudioError, Source
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
 from podcast.progress import PassProgress
@@ -68,7 +75,7 @@ def tee_escape(path: Path) -> str:
 
 def _decoder_command(source: Source, plan: EncodePlan) -> list[str]:
     band = cutoff(plan.bitrate)
-    chain = f"volume={plan.gain:.3f}dB:precision=float,{band_filter(band)}"
+    chain = f"{REFRAME},volume={plan.gain:.3f}dB:precision=float,{band_filter(band)}"
     graph, _rate = source.graph(plan.channels, chain)
     return [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", *source.input_args(),
@@ -80,11 +87,17 @@ def _decoder_command(source: Source, plan: EncodePlan) -> list[str]:
 def _encoder_command(out: Path, plan: EncodePlan) -> list[str]:
     return [
         ffmpeg_exe(), "-hide_banner", "-v", "error", "-y",
-        "-f", "f32le", "-ar", str(OUTPUT_RATE), "-ac", str(plan.channels), "-i", "pipe:0",
+        "-f", "s16le", "-ar", str(OUTPUT_RATE), "-ac", str(plan.channels), "-i", "pipe:0",
         "-map", "0:a", "-map_metadata", "-1", "-c:a", "libmp3lame", "-b:a", f"{plan.bitrate}k",
         "-cutoff", str(cutoff(plan.bitrate)),
         "-f", "tee", f"[f=mp3]{tee_escape(out)}|[f=mp3]pipe:1",
     ]  # fmt: skip
+
+
+def _pcm16(frames: np.ndarray) -> bytes:
+    """Limited frames (under the ceiling) as 16-bit PCM: what LAME takes from a 16-bit WAV,
+    and half the bytes of float through the pipe."""
+    return np.rint(np.clip(frames, -1.0, 32767 / 32768) * 32768).astype("<i2").tobytes()
 
 
 def _drain(stream: IO[bytes], into: list[bytes]) -> threading.Thread:
@@ -141,10 +154,10 @@ def encode_pass(
             usable = len(data) // frame * frame
             leftover = data[usable:]
             frames = np.frombuffer(data, dtype=np.float32, count=usable // 4).reshape(-1, channels)
-            encoder.stdin.write(limiter.process(frames).tobytes())
+            encoder.stdin.write(_pcm16(limiter.process(frames)))
             if progress:
                 progress(limiter.frames / OUTPUT_RATE)
-        encoder.stdin.write(limiter.finish().tobytes())
+        encoder.stdin.write(_pcm16(limiter.finish()))
     except BrokenPipeError:
         broken = True  # the encoder stopped; its error says why
     finally:

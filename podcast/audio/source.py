@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.audio.loudness import layout
 from podcast.catalog.loader import MIN_SAMPLE_RATE
-from podcast.ffmpeg import FfmpegError, probe
+from podcast.ffmpeg import FfmpegError, StreamInfo, probe
 from podcast.problems import PodcastError
 
 OUTPUT_RATE = 44100  # the MP3's; jingles are joined to the master at this rate
@@ -64,15 +65,21 @@ class Source:
         return ";".join(parts), OUTPUT_RATE
 
 
-def check_source(source: Source, probed: frozenset[Path] = frozenset()) -> None:
+def stream_info(path: Path, known: Mapping[Path, StreamInfo]) -> StreamInfo:
+    """What ``path`` is: as the catalog found it (``known``), else probed."""
+    return known[path] if path in known else probe(path)
+
+
+def check_source(source: Source, known: Mapping[Path, StreamInfo] | None = None) -> None:
     """Clear errors for audio that cannot be normalized, naming the file.
 
-    Files in ``probed`` were checked already (by the catalog): only their existence is.
+    Files in ``known`` were probed and checked already (by the catalog): only their
+    existence is checked.
     """
     for path in source.files:
         if not path.is_file():
             raise AudioError(f"{path}: not found")
-        if path in probed:
+        if known and path in known:
             continue
         if path.stat().st_size == 0:
             raise AudioError(f"{path}: empty file (0 bytes)")

@@ -68,7 +68,8 @@ def normalize(
     from podcast.progress import audio_progress, progress_wanted
 
     check_source(Source(master))  # names the file if it is missing, empty or unreadable
-    channels = 1 if probe(master).channels == 1 else 2
+    info = probe(master)
+    channels = 1 if info.channels == 1 else 2
     mono = channels == 1
     goal = LoudnessTarget(
         loudness=target if target is not None else (-19.0 if mono else -16.0),
@@ -83,7 +84,7 @@ def normalize(
             if progress
             else None
         )
-        report = run_normalize(Source(master), output, goal, step, probed=frozenset({master}))
+        report = run_normalize(Source(master), output, goal, step, known={master: info})
     if json_out:
         json_out.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     click.echo(f"{output}: {report.line()}")
