@@ -56,7 +56,7 @@ browser:
 	  else echo "chromium not installed and not root: browser tests will be skipped"; fi; }
 
 serve: $(STAMP)
-	$(BIN)/podcast serve
+	$(BIN)/podcast serve --lan
 
 clean:
 	rm -rf feed public .cache .pytest_cache

@@ -23,7 +23,7 @@ from PIL import Image
 
 from podcast.audio.encode import EncodedAudio
 from podcast.build.identity import assign_identities, read_state
-from podcast.catalog.loader import load_catalog
+from podcast.catalog import load_catalog
 from podcast.feed.rss import chapters_json, render_feed
 from podcast.ffmpeg import run_ffmpeg
 from podcast.paths import chapters_path

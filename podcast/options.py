@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from podcast.catalog.loader import SHOW_FILE
+from podcast.catalog import SHOW_FILE
 from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError
 from podcast.problems import PodcastError
 from podcast.publish import Destination, open_destination

@@ -46,13 +46,34 @@ def clip_path(episode: EpisodeEntry, quote_index: int) -> str:
 
 
 def loudness_report_path(episode: EpisodeEntry) -> str:
-    """The episode's loudness report (JSON: input/output loudness, LRA, true peak, gain)."""
+    """The episode's loudness report (JSON: input/output loudness, LRA, true peak, gain).
+
+    Written content-addressed (see :func:`content_addressed`):
+    ``loudness/<slug>-<hash8>.json``; ``Writer.stored_as`` gives the name.
+    """
     return f"loudness/{episode.slug}.json"
 
 
 def loudness_plot_path(episode: EpisodeEntry) -> str:
-    """The episode's short-term loudness plot (PNG), for the show-notes page."""
+    """The episode's short-term loudness plot (PNG), for the show-notes page.
+
+    Written content-addressed, like the report: ``loudness/<slug>-<hash8>.png``.
+    """
     return f"loudness/{episode.slug}.png"
+
+
+def content_addressed(relpath: str, sha256: str) -> str:
+    """``relpath`` with its content's hash: 'loudness/x.json' -> 'loudness/x-1a2b3c4d.json'.
+
+    A file the feed or the pages link under such a name is never replaced in place:
+    new content gets a new name, so the published (old) pages keep pointing at the
+    old bytes until the new pages are up, as with the audio (:func:`audio_path`).
+    """
+    folder, slash, name = relpath.rpartition("/")
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    return f"{folder}{slash}{stem}-{sha256[:8]}{dot}{suffix}"
 
 
 def episode_page_at(episode: EpisodeEntry, seconds: float) -> str:

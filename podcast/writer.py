@@ -1,19 +1,58 @@
-"""The one writer that owns the build folder.
+"""The one writer that owns the build folder, and safe file replacement for everyone.
 
 Every stage hands its output to :class:`Writer`; it refuses two things writing
 the same path, skips rewriting files whose bytes did not change (so the build
 folder's timestamps mean something), and at :meth:`Writer.finish` removes
 whatever an earlier build left that this build did not write.
+
+Files are replaced atomically (:func:`replace_atomically`): written to a temporary
+name next to the target and renamed over it.  If writing fails (disk full, a
+read-only or forbidden folder) the temporary file is removed, the old file stays,
+and :class:`OutputError` says which path and why, in one line.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
+from podcast.paths import content_addressed
 from podcast.problems import PodcastError
+
+#: Why a file operation failed, for the errors people meet in practice.
+REASONS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EFBIG: "file too large for this file system",
+    errno.EIO: "input/output error (failing disk or network share?)",
+    errno.ENOTDIR: "a path component is a file, not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.ENAMETOOLONG: "file name too long",
+}
+
+
+def os_error_reason(error: OSError) -> str:
+    """A short, lower-case reason for ``error`` (no path, no traceback)."""
+    if error.errno in REASONS:
+        return REASONS[error.errno]
+    return (error.strerror or str(error) or type(error).__name__).lower()
+
+
+class OutputError(PodcastError):
+    """A file could not be written, read or removed; the message names the path."""
+
+    def __init__(self, path: Path | str, error: OSError, doing: str = "write"):
+        self.path = Path(path)
+        self.reason = os_error_reason(error)
+        super().__init__(f"{path}: cannot {doing}: {self.reason}")
 
 
 class DuplicateOutputError(PodcastError):
@@ -28,12 +67,77 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def make_folder(folder: Path) -> None:
+    """``mkdir -p``, failing with an :class:`OutputError` naming the folder."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(error.filename or folder, error, "create the folder") from error
+
+
+def replace_atomically(
+    dest: Path,
+    write: Callable[[Path], object],
+    tmp_suffix: str = ".tmp",
+    source: Path | None = None,
+) -> None:
+    """Replace ``dest`` with what ``write(tmp)`` writes, or leave it as it was.
+
+    On any failure the temporary file is removed and :class:`OutputError` raised
+    (naming ``source`` if reading it failed, else ``dest``).
+    """
+    make_folder(dest.parent)
+    tmp = dest.with_name(dest.name + tmp_suffix)
+    try:
+        write(tmp)
+        os.replace(tmp, dest)
+    except OSError as error:
+        with suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        if source is not None and _reading(error, source):
+            raise OutputError(source, error, "read") from error
+        raise OutputError(dest, error) from error
+
+
+#: errors that are always the destination's, whichever file the error names
+WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
+
+
+def _reading(error: OSError, source: Path) -> bool:
+    """Whether copying failed on reading ``source`` (shutil names it also for write errors)."""
+    return (
+        error.filename == str(source)
+        and error.filename2 is None
+        and error.errno not in WRITE_ERRNOS
+    )
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False  # unreadable: write it again (and fail there with a message)
+
+
+def _same_file(path: Path, source: Path) -> bool:
+    try:
+        size = source.stat().st_size
+    except OSError as error:
+        raise OutputError(source, error, "read") from error
+    try:
+        same_size = path.is_file() and path.stat().st_size == size
+        return same_size and file_sha256(path) == file_sha256(source)
+    except OSError:
+        return False
+
+
 class Writer:
     """Writes files below ``root``, each path once per build."""
 
     def __init__(self, root: Path):
         self.root = root
         self.written: dict[str, str] = {}
+        self.addressed: dict[str, str] = {}  # logical relpath -> content-addressed relpath
 
     def _claim(self, relpath: str, owner: str) -> Path:
         key = str(PurePosixPath(relpath))
@@ -44,17 +148,12 @@ class Writer:
                 f"{key} would be written twice: by {self.written[key]} and by {owner}"
             )
         self.written[key] = owner
-        path = self.root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return path
+        return self.root / key
 
     def write_bytes(self, relpath: str, data: bytes, owner: str) -> Path:
         path = self._claim(relpath, owner)
-        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
-            return path
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        if not _same_bytes(path, data):
+            replace_atomically(path, lambda tmp: tmp.write_bytes(data))
         return path
 
     def write_text(self, relpath: str, text: str, owner: str) -> Path:
@@ -62,28 +161,59 @@ class Writer:
 
     def copy_file(self, relpath: str, source: Path, owner: str) -> Path:
         path = self._claim(relpath, owner)
-        same_size = path.is_file() and path.stat().st_size == source.stat().st_size
-        if same_size and file_sha256(path) == file_sha256(source):
-            return path
-        tmp = path.with_name(path.name + ".tmp")
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, path)
+        if not _same_file(path, source):
+            replace_atomically(path, lambda tmp: shutil.copyfile(source, tmp), source=source)
         return path
 
-    def claim(self, relpath: str, owner: str) -> Path:
-        """Reserve ``relpath`` for a stage that writes the file itself; returns its path."""
-        return self._claim(relpath, owner)
+    def write_addressed(self, relpath: str, data: bytes, owner: str) -> str:
+        """Write ``data`` under ``relpath`` with its content hash in the name; return that name.
+
+        A changed file gets a new name, so nothing published under the old one is
+        replaced before the new feed and pages (which link the new name) are in place.
+        """
+        actual = content_addressed(relpath, hashlib.sha256(data).hexdigest())
+        self._alias(relpath, actual, owner)
+        self.write_bytes(actual, data, owner)
+        return actual
+
+    def copy_addressed(self, relpath: str, source: Path, owner: str) -> str:
+        """:meth:`write_addressed` for a file: copied under its content-addressed name."""
+        try:
+            sha256 = file_sha256(source)
+        except OSError as error:
+            raise OutputError(source, error, "read") from error
+        actual = content_addressed(relpath, sha256)
+        self._alias(relpath, actual, owner)
+        self.copy_file(actual, source, owner)
+        return actual
+
+    def _alias(self, relpath: str, actual: str, owner: str) -> None:
+        if relpath in self.addressed or relpath in self.written:
+            first = self.written.get(relpath) or self.written.get(self.addressed[relpath], "")
+            raise DuplicateOutputError(
+                f"{relpath} would be written twice: by {first} and by {owner}"
+            )
+        self.addressed[relpath] = actual
+
+    def stored_as(self, relpath: str) -> str | None:
+        """Where this build put ``relpath``: its content-addressed name, itself, or None."""
+        if relpath in self.addressed:
+            return self.addressed[relpath]
+        return relpath if relpath in self.written else None
 
     def finish(self) -> list[str]:
         """Remove files an earlier build left that this one did not write; return them."""
-        removed = []
+        removed: list[str] = []
         if not self.root.is_dir():
             return removed
         for path in sorted(self.root.rglob("*"), reverse=True):
             rel = path.relative_to(self.root).as_posix()
-            if path.is_file() and rel not in self.written:
-                path.unlink()
-                removed.append(rel)
-            elif path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
+            try:
+                if path.is_file() and rel not in self.written:
+                    path.unlink()
+                    removed.append(rel)
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()
+            except OSError as error:
+                raise OutputError(path, error, "remove") from error
         return removed

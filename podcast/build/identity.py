@@ -26,6 +26,10 @@ files.  So:
   is in the catalog must come out with its published GUID.  Published episodes that
   are not in this build (drafts again, deleted) stay in the state, so they get their
   GUID back when they return.
+* GUIDs depend on the masters, never on the encoded audio, so
+  :func:`check_identities` finds every conflict before anything is encoded
+  (``podcast validate``); it hashes a master only where matching needs it.
+  :func:`assign_identities` then gives the same GUIDs and adds the enclosure URLs.
 """
 
 from __future__ import annotations
@@ -38,12 +42,12 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from podcast.audio.encode import EncodedAudio
-from podcast.catalog.loader import EPISODE_FILE, SHOW_FILE
-from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.catalog import EPISODE_FILE, SHOW_FILE, Catalog, EpisodeEntry
 from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError
 from podcast.feed.ext.podcastindex import podcast_guid
 from podcast.paths import STATE_PATH, audio_path
-from podcast.problems import CatalogError, PodcastError, Problems
+from podcast.problems import PodcastError, Problems
+from podcast.writer import file_sha256
 
 STATE_VERSION = 1
 
@@ -114,6 +118,9 @@ class Identities:
         return self.episodes[slug]
 
 
+MasterHash = Callable[[EpisodeEntry], str]
+
+
 def _line(path, loc: tuple[str, ...]) -> int | None:
     try:
         return YamlSource.read(path).line(loc) if loc else None
@@ -121,12 +128,10 @@ def _line(path, loc: tuple[str, ...]) -> int | None:
         return None
 
 
-def channel_guid(catalog: Catalog, previous: PublishedState) -> str:
-    """The channel's podcast:guid: show.yaml's, else the published one, else computed."""
+def _channel_guid(catalog: Catalog, previous: PublishedState, problems: Problems) -> str:
     show = catalog.show
     explicit, published = show.meta.guid, previous.podcast_guid
     if explicit and published and explicit != published:
-        problems = Problems(base=show.root.parent)
         path = show.root / SHOW_FILE
         problems.add(
             path,
@@ -136,8 +141,16 @@ def channel_guid(catalog: Catalog, previous: PublishedState) -> str:
             f'("{published}"); apps and directories know the show by it. Set guid: '
             f'"{published}" or remove the guid: line.',
         )
-        raise CatalogError(problems.sorted())
+        return published
     return explicit or published or podcast_guid(show.feed_url)
+
+
+def channel_guid(catalog: Catalog, previous: PublishedState) -> str:
+    """The channel's podcast:guid: show.yaml's, else the published one, else computed."""
+    problems = Problems(base=catalog.show.root.parent)
+    guid = _channel_guid(catalog, previous, problems)
+    problems.raise_if_errors()
+    return guid
 
 
 def _derived_guid(channel: str, episode: EpisodeEntry, master: str, salt: str = "") -> str:
@@ -148,16 +161,29 @@ def _derived_guid(channel: str, episode: EpisodeEntry, master: str, salt: str = 
     return str(uuid.uuid5(namespace, f"{master}/{episode.published.isoformat()}{salt}"))
 
 
-def assign_identities(
+@dataclass(frozen=True)
+class _Matching:
+    """Which published episode each catalog episode is (by slug), and how it was found."""
+
+    channel: str
+    matches: Mapping[str, tuple[int, str]]  # slug -> (index in the state, how)
+    unclaimed: frozenset[int]  # published episodes no catalog episode is
+    explicit_owner: Mapping[str, EpisodeEntry]  # explicit guid: -> its episode
+
+
+def _match(
     catalog: Catalog,
     episodes: Sequence[EpisodeEntry],
-    encoded: Mapping[str, EncodedAudio],
-    previous: PublishedState | None = None,
-) -> Identities:
-    """Match ``episodes`` to the published state; return identities and the new state."""
-    previous = previous or PublishedState()
-    channel = channel_guid(catalog, previous)
-    problems = Problems(base=catalog.show.root.parent)
+    master: MasterHash,
+    previous: PublishedState,
+    problems: Problems,
+) -> _Matching:
+    """Match ``episodes`` to the published ones, in the passes the module docstring lists.
+
+    Explicit guids are unique across the catalog (:func:`podcast.catalog.load_catalog`
+    checks it); ``master`` is called only for episodes the audio pass has to compare.
+    """
+    channel = _channel_guid(catalog, previous, problems)
     published = previous.episodes
     unclaimed = set(range(len(published)))
     matches: dict[str, tuple[int, str]] = {}
@@ -167,24 +193,12 @@ def assign_identities(
     explicit_owner: dict[str, EpisodeEntry] = {}
     for episode in episodes:
         guid = episode.meta.guid
-        if guid is None:
-            continue
-        path = episode.folder / EPISODE_FILE
-        if guid in explicit_owner:
-            other = explicit_owner[guid].folder / EPISODE_FILE
-            problems.add(
-                path,
-                _line(path, ("guid",)),
-                "guid",
-                f'"{guid}" is already the guid of {problems.display(other)} '
-                "(expected a GUID of its own for every episode)",
-            )
+        if guid is None or guid in explicit_owner:
             continue
         explicit_owner[guid] = episode
         if guid in by_guid:
             matches[episode.slug] = (by_guid[guid], "guid")
             unclaimed.discard(by_guid[guid])
-    problems.raise_if_errors()
 
     # 2.–4. slug, audio master, season and number
     def number_key(season: int, number: int | None) -> Hashable | None:
@@ -192,7 +206,7 @@ def assign_identities(
 
     passes: tuple[tuple[str, Callable[[EpisodeEntry], Hashable], Callable], ...] = (
         ("slug", lambda e: e.slug, lambda p: p.slug),
-        ("audio", lambda e: encoded[e.slug].master_sha256, lambda p: p.master_sha256),
+        ("audio", master, lambda p: p.master_sha256),
         (
             "number",
             lambda e: number_key(e.season.number, e.number),
@@ -200,12 +214,14 @@ def assign_identities(
         ),
     )
     for how, catalog_key, published_key in passes:
-        waiting = [e for e in episodes if e.meta.guid is None and e.slug not in matches]
         candidates: dict[Hashable, list[int]] = {}
         for index in sorted(unclaimed):
             key = published_key(published[index])
             if key is not None:
                 candidates.setdefault(key, []).append(index)
+        if not candidates:
+            continue  # nothing left to match: no master needs hashing
+        waiting = [e for e in episodes if e.meta.guid is None and e.slug not in matches]
         for episode in waiting:
             found = [i for i in candidates.get(catalog_key(episode), []) if i in unclaimed]
             if len(found) > 1:  # a master shared by several episodes: season and number decide
@@ -218,26 +234,136 @@ def assign_identities(
             if len(found) == 1:
                 matches[episode.slug] = (found[0], how)
                 unclaimed.discard(found[0])
+    return _Matching(channel, matches, frozenset(unclaimed), explicit_owner)
 
-    # identities
+
+def _guids(
+    episodes: Sequence[EpisodeEntry],
+    matching: _Matching,
+    published: Sequence[PublishedEpisode],
+    master: MasterHash,
+) -> dict[str, str]:
+    """Every episode's GUID (by slug): the published one if matched, else its own or derived."""
     used = {p.guid for p in published}
+    guids: dict[str, str] = {}
+    for episode in episodes:
+        if episode.slug in matching.matches:
+            guid = published[matching.matches[episode.slug][0]].guid
+        elif episode.meta.guid is not None:
+            guid = episode.meta.guid
+        else:
+            guid = _derived_guid(matching.channel, episode, master(episode))
+            if guid in used:
+                guid = _derived_guid(matching.channel, episode, master(episode), "/" + episode.slug)
+        used.add(guid)
+        guids[episode.slug] = guid
+    return guids
+
+
+def _check_kept(
+    episodes: Sequence[EpisodeEntry],
+    matching: _Matching,
+    guids: Mapping[str, str],
+    published: Sequence[PublishedEpisode],
+    problems: Problems,
+) -> None:
+    """The invariant: a published episode still in the catalog keeps its GUID."""
+    by_slug = {e.slug: e for e in episodes}
+    for index, record in enumerate(published):
+        episode = by_slug.get(record.slug)
+        if episode is None or guids[episode.slug] == record.guid:
+            continue
+        path = episode.folder / EPISODE_FILE
+        new = guids[episode.slug]
+        if episode.meta.guid is not None:
+            problems.add(
+                path,
+                _line(path, ("guid",)),
+                "guid",
+                f'"{new}" would change the GUID this episode was published with '
+                f'("{record.guid}"): podcast apps would list it again as a new episode. '
+                f'To keep it, set guid: "{record.guid}" or remove the guid: line; if this '
+                "really is a different episode, give it a new slug: as well.",
+            )
+        else:
+            owner = matching.explicit_owner.get(record.guid)
+            taken = (
+                f"{problems.display(owner.folder / EPISODE_FILE)} claims it with its guid:"
+                if owner is not None and index not in matching.unclaimed
+                else "it could not be matched"
+            )
+            problems.add(
+                path,
+                None,
+                "guid",
+                f'this episode was published with GUID "{record.guid}", but {taken}; this '
+                f'build would give it "{new}". Set guid: "{record.guid}" here (and fix the '
+                "other episode's guid:) to keep it.",
+            )
+
+
+def check_identities(
+    catalog: Catalog,
+    episodes: Sequence[EpisodeEntry],
+    previous: PublishedState,
+    problems: Problems,
+) -> None:
+    """Add every GUID conflict with the published state to ``problems``, before encoding.
+
+    Masters are hashed only when the audio pass of matching, or a conflict's message,
+    needs them; a catalog whose episodes all match by slug hashes none.
+    """
+    hashes: dict[str, str] = {}
+
+    def master(episode: EpisodeEntry) -> str:
+        if episode.slug not in hashes:
+            hashes[episode.slug] = file_sha256(episode.audio_path)
+        return hashes[episode.slug]
+
+    matching = _match(catalog, episodes, master, previous, problems)
+    published = previous.episodes
+    in_catalog = {e.slug for e in episodes}
+    suspects = [
+        index
+        for index, record in enumerate(published)
+        if record.slug in in_catalog and matching.matches.get(record.slug, (None,))[0] != index
+    ]
+    if suspects:  # a published slug not matched to its own record: its GUID may change
+        guids = _guids(episodes, matching, published, master)
+        _check_kept(episodes, matching, guids, published, problems)
+
+
+def assign_identities(
+    catalog: Catalog,
+    episodes: Sequence[EpisodeEntry],
+    encoded: Mapping[str, EncodedAudio],
+    previous: PublishedState | None = None,
+) -> Identities:
+    """Match ``episodes`` to the published state; return identities and the new state."""
+    previous = previous or PublishedState()
+    problems = Problems(base=catalog.show.root.parent)
+
+    def master(episode: EpisodeEntry) -> str:
+        return encoded[episode.slug].master_sha256
+
+    matching = _match(catalog, episodes, master, previous, problems)
+    problems.raise_if_errors()
+    published = previous.episodes
+    guids = _guids(episodes, matching, published, master)
+    _check_kept(episodes, matching, guids, published, problems)
+    problems.raise_if_errors()
+
     identities: dict[str, EpisodeIdentity] = {}
     records: list[PublishedEpisode] = []
     for episode in episodes:
         audio = encoded[episode.slug]
-        if episode.slug in matches:
-            index, how = matches[episode.slug]
-            record = published[index]
-            guid = record.guid
-            same_audio = record.audio_sha256 == audio.sha256
-            relpath = record.enclosure if same_audio else audio_path(episode, audio.sha256)
-        else:
-            how = None
-            guid = episode.meta.guid or _derived_guid(channel, episode, audio.master_sha256)
-            if episode.meta.guid is None and guid in used:
-                guid = _derived_guid(channel, episode, audio.master_sha256, "/" + episode.slug)
-            relpath = audio_path(episode, audio.sha256)
-        used.add(guid)
+        how = None
+        relpath = audio_path(episode, audio.sha256)
+        if episode.slug in matching.matches:
+            index, how = matching.matches[episode.slug]
+            if published[index].audio_sha256 == audio.sha256:
+                relpath = published[index].enclosure  # unchanged audio keeps its URL
+        guid = guids[episode.slug]
         identities[episode.slug] = EpisodeIdentity(guid, relpath, how)
         records.append(
             PublishedEpisode(
@@ -250,42 +376,6 @@ def assign_identities(
                 enclosure=relpath,
             )
         )
-
-    # the invariant: a published episode still in the catalog keeps its GUID
-    by_slug = {e.slug: e for e in episodes}
-    for index, record in enumerate(published):
-        episode = by_slug.get(record.slug)
-        if episode is None or identities[episode.slug].guid == record.guid:
-            continue
-        path = episode.folder / EPISODE_FILE
-        new = identities[episode.slug].guid
-        if episode.meta.guid is not None:
-            problems.add(
-                path,
-                _line(path, ("guid",)),
-                "guid",
-                f'"{new}" would change the GUID this episode was published with '
-                f'("{record.guid}"): podcast apps would list it again as a new episode. '
-                f'To keep it, set guid: "{record.guid}" or remove the guid: line; if this '
-                "really is a different episode, give it a new slug: as well.",
-            )
-        else:
-            owner = explicit_owner.get(record.guid)
-            taken = (
-                f"{problems.display(owner.folder / EPISODE_FILE)} claims it with its guid:"
-                if owner is not None and index not in unclaimed
-                else "it could not be matched"
-            )
-            problems.add(
-                path,
-                None,
-                "guid",
-                f'this episode was published with GUID "{record.guid}", but {taken}; this '
-                f'build would give it "{new}". Set guid: "{record.guid}" here (and fix the '
-                "other episode's guid:) to keep it.",
-            )
-    problems.raise_if_errors()
-
-    retained = tuple(published[i] for i in sorted(unclaimed))
-    state = PublishedState(podcast_guid=channel, episodes=(*records, *retained))
-    return Identities(channel, identities, state)
+    retained = tuple(published[i] for i in sorted(matching.unclaimed))
+    state = PublishedState(podcast_guid=matching.channel, episodes=(*records, *retained))
+    return Identities(matching.channel, identities, state)

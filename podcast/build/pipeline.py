@@ -14,10 +14,14 @@ from pathlib import Path
 
 from podcast.audio.encode import EncodedAudio, encode_all
 from podcast.audio.timeline import on_published_timeline
-from podcast.build.identity import Identities, assign_identities, read_state
+from podcast.build.identity import (
+    Identities,
+    assign_identities,
+    check_identities,
+    read_state,
+)
 from podcast.build.placement import place_loudness_reports, place_media, place_person_images
-from podcast.catalog.loader import load_catalog
-from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.catalog import Catalog, EpisodeEntry, load_catalog
 from podcast.feed.rss import EpisodeMedia, render_feed
 from podcast.paths import (
     FEED_PATH,
@@ -57,15 +61,23 @@ class BuildResult:
 
 
 def validate(options: BuildOptions) -> tuple[Catalog, Problems]:
-    """Load the catalog; abort once with every problem if there is any error."""
+    """Every check, before any audio is encoded; abort once with every problem if any is an error.
+
+    The catalog is loaded and checked (:func:`podcast.catalog.load_catalog`), then the
+    episodes this build would publish are matched to the published state
+    (``options.previous_state``) so that GUID conflicts are found from the masters alone.
+    """
     catalog, problems = load_catalog(options.catalog)
+    if catalog is not None:
+        previous = read_state(options.previous_state, options.previous_state_source)
+        check_identities(catalog, catalog.public_episodes(options.now), previous, problems)
     problems.raise_if_errors(strict=options.strict)
     assert catalog is not None  # no errors means a catalog
     return catalog, problems
 
 
 def build(options: BuildOptions) -> BuildResult:
-    catalog, problems = validate(options)
+    catalog, problems = validate(options)  # first: the build never fails on what it can tell
     catalog = on_published_timeline(catalog, options.cache)  # times as in the MP3, intro included
     previous = read_state(options.previous_state, options.previous_state_source)
     episodes = catalog.public_episodes(options.now)

@@ -6,8 +6,7 @@ import json
 
 from podcast.audio.encode import EncodedAudio
 from podcast.build.identity import Identities
-from podcast.catalog.loader import slugify
-from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.catalog import Catalog, EpisodeEntry, slugify
 from podcast.feed.rss import EpisodeMedia, chapters_json
 from podcast.mime import media_type
 from podcast.paths import (
@@ -90,10 +89,16 @@ def place_person_images(
 def place_loudness_reports(
     episodes: tuple[EpisodeEntry, ...], encoded: dict[str, EncodedAudio], writer: Writer
 ) -> None:
-    """Each episode's loudness report (JSON) and plot (PNG) into the build."""
+    """Each episode's loudness report (JSON) and plot (PNG) into the build.
+
+    Both under content-addressed names (``loudness/<slug>-<hash8>.json``): the pages
+    link them by name, so a changed report must not replace the one the published
+    pages link before the new pages are up.  The pages find the names with
+    ``writer.stored_as(loudness_report_path(episode))``.
+    """
     for episode in episodes:
         audio = encoded[episode.slug]
         assert audio.report is not None and audio.plot is not None  # the audio stage makes them
         report = json.dumps(audio.report.to_json(), indent=2, ensure_ascii=False) + "\n"
-        writer.write_text(loudness_report_path(episode), report, "loudness")
-        writer.copy_file(loudness_plot_path(episode), audio.plot, "loudness")
+        writer.write_addressed(loudness_report_path(episode), report.encode("utf-8"), "loudness")
+        writer.copy_addressed(loudness_plot_path(episode), audio.plot, "loudness")

@@ -9,7 +9,6 @@ PowerPoint deck with editable text.
 from podcast.cards.designs import (
     quote_layout,
     quote_notes,
-    quoted,
     takeaways_layout,
     takeaways_title,
 )
@@ -29,7 +28,6 @@ __all__ = [
     "matplotlib_font_dir",
     "quote_layout",
     "quote_notes",
-    "quoted",
     "render_png",
     "render_pptx",
     "render_svg",

@@ -8,25 +8,21 @@ from collections.abc import Sequence
 from podcast.cards.layout import Box, CardFrame, CardLayout, RectBlock, fit, text_block, wrap
 from podcast.cards.style import Fonts, line_height
 from podcast.catalog.models import EpisodeEntry, SeasonEntry, format_timestamp
+from podcast.labels import Labels
 from podcast.problems import PodcastError
 
 
-def episode_line(episode: EpisodeEntry) -> str:
+def episode_line(labels: Labels, episode: EpisodeEntry) -> str:
     """'Folge 14 mit Stefanie Goy, Jugendhilfeplanerin der Stadt Halle (Saale)'."""
-    parts = [f"Folge {episode.number}"] if episode.number is not None else []
+    parts = [labels.episode_number.format(n=episode.number)] if episode.number is not None else []
     guests = episode.guests
     if len(guests) == 1:
         guest = guests[0]
-        parts.append(f"mit {guest.name}" + (f", {guest.role}" if guest.role else ""))
+        name = guest.name + (f", {guest.role}" if guest.role else "")
+        parts.append(labels.with_guests.format(names=name))
     elif guests:
-        names = [g.name for g in guests]
-        parts.append("mit " + ", ".join(names[:-1]) + " und " + names[-1])
+        parts.append(labels.with_guests.format(names=labels.listing([g.name for g in guests])))
     return " ".join(parts)
-
-
-def quoted(text: str) -> str:
-    """The text in German quotation marks „…“ (marks already around it are replaced)."""
-    return "„" + " ".join(text.split()).strip("„“”\"' ") + "“"
 
 
 def quote_layout(
@@ -36,9 +32,9 @@ def quote_layout(
     speaker: str,
     notes: str = "",
 ) -> CardLayout:
-    """The quote card: heading, episode, the quote in „…“, and '– Speaker –'."""
+    """The quote card: heading, episode, the quote in the language's marks, '– Speaker –'."""
     u, m = frame.unit, frame.margin
-    blocks, top = frame.header(episode.title, episode_line(episode))
+    blocks, top = frame.header(episode.title, episode_line(frame.labels, episode))
     inset = round(0.04 * u)  # the quote stands a little in from the header's edges
     width = frame.width - 2 * m - 2 * inset
     bottom = frame.height - m
@@ -46,7 +42,7 @@ def quote_layout(
     speaker_fit = fit(speaker_text, frame.fonts.bold, width, 0.1 * u, round(0.036 * u), max_lines=1)
     gap = round(0.035 * u)
     room = bottom - top - speaker_fit.height - gap
-    quote_text = quoted(text)
+    quote_text = frame.labels.quoted(text)
     quote_fit = fit(quote_text, frame.fonts.regular, width, room, round(0.064 * u))
     group = quote_fit.height + gap + speaker_fit.height
     y = top + max(0, (bottom - top - group) // 2)
@@ -81,16 +77,18 @@ def quote_layout(
     return CardLayout(frame.width, frame.height, m, colours.background, tuple(blocks), notes)
 
 
-def takeaways_title(season: SeasonEntry | None, episode: EpisodeEntry | None) -> str:
+def takeaways_title(
+    labels: Labels, season: SeasonEntry | None, episode: EpisodeEntry | None
+) -> str:
     """'Key Take-Aways Staffel 2: Was braucht es für eine Kooperative Kommune?'."""
     if episode is not None:
         if episode.number is None:
-            return f"Key Take-Aways: {episode.title}"
-        return f"Key Take-Aways Folge {episode.number}: {episode.title}"
+            return labels.takeaways_episode_named.format(title=episode.title)
+        return labels.takeaways_episode.format(n=episode.number, title=episode.title)
     assert season is not None
     if season.meta.takeaways_title:
-        return f"Key Take-Aways Staffel {season.number}: {season.meta.takeaways_title}"
-    return f"Key Take-Aways {season.meta.title}"
+        return labels.takeaways_season.format(n=season.number, title=season.meta.takeaways_title)
+    return labels.takeaways_season_named.format(title=season.meta.title)
 
 
 def takeaways_layout(
@@ -197,8 +195,11 @@ def _tile_fits(
     return total <= height
 
 
-def quote_notes(episode: EpisodeEntry, speaker: str, start: float, end: float, url: str) -> str:
+def quote_notes(
+    labels: Labels, episode: EpisodeEntry, speaker: str, start: float, end: float, url: str
+) -> str:
     """Speaker notes of a quote slide: episode, time, and where to listen."""
     when = f"{format_timestamp(start, millis=False)}–{format_timestamp(end, millis=False)}"
-    label = f"Folge {episode.number}: " if episode.number is not None else ""
+    number = episode.number
+    label = labels.episode_number.format(n=number) + ": " if number is not None else ""
     return f"{label}{episode.title}\n{speaker}, {when}\n{url}"

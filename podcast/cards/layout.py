@@ -25,6 +25,7 @@ from podcast.cards.style import (
     text_width,
 )
 from podcast.catalog.models import ShowEntry
+from podcast.labels import Labels
 from podcast.problems import PodcastError
 
 RENDERER_VERSION = "3"  # bump when a change to the layout or drawing changes the images
@@ -238,7 +239,8 @@ def default_heading(show: ShowEntry) -> str:
 
 @dataclass(frozen=True)
 class CardFrame:
-    """What every card shares: size, colours, fonts, the heading with the artwork."""
+    """What every card shares: size, colours, fonts, the heading with the artwork, and the
+    words of the show's language."""
 
     width: int
     height: int
@@ -246,6 +248,7 @@ class CardFrame:
     fonts: Fonts
     heading: str
     artwork: Path
+    labels: Labels
 
     @classmethod
     def for_show(cls, show: ShowEntry, size: str = DEFAULT_SIZE) -> CardFrame:
@@ -258,6 +261,7 @@ class CardFrame:
             card_fonts(style, show.root),
             default_heading(show),
             show.artwork,
+            Labels(show.meta.language),
         )
 
     @property

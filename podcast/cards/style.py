@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from PIL import ImageColor, ImageFont
+from PIL import ImageFont
 
-from podcast.catalog.models import CardStyle
+from podcast.catalog import CardStyle, CardStyleError, colour_rgb, font_family
 from podcast.problems import PodcastError
 
 # --- fonts ---------------------------------------------------------------
@@ -45,18 +45,10 @@ def card_fonts(style: CardStyle, show_root: Path) -> Fonts:
     """DejaVu Sans from matplotlib, or the show's font file (used for every text)."""
     if style.font:
         path = show_root / style.font
-        if not path.is_file():
-            raise PodcastError(
-                f"{show_root / 'show.yaml'}: cards.font: font file {style.font!r} not found "
-                f"(expected a .ttf/.otf file next to show.yaml)"
-            )
         try:
-            family = ImageFont.truetype(str(path), 20).getname()[0]
-        except OSError as error:
-            raise PodcastError(
-                f"{show_root / 'show.yaml'}: cards.font: {style.font!r} is not a font "
-                f"({error}; expected a .ttf/.otf file)"
-            ) from None
+            family = font_family(path, style.font)  # as `podcast validate` checked it
+        except CardStyleError as error:
+            raise PodcastError(f"{show_root / 'show.yaml'}: cards.font: {error}") from None
         face = FontFace(path, family)
         return Fonts(face, face)
     folder = matplotlib_font_dir()
@@ -102,7 +94,7 @@ class Colours:
 
 
 def rgb(value: str) -> tuple[int, int, int]:
-    return ImageColor.getrgb(value)[:3]
+    return colour_rgb(value)
 
 
 def _hex(rgb: Sequence[float]) -> str:
@@ -114,11 +106,8 @@ def card_colours(style: CardStyle, show_root: Path) -> Colours:
     for key in ("background", "foreground", "accent"):
         try:
             values[key] = _hex(rgb(getattr(style, key)))
-        except ValueError:
-            raise PodcastError(
-                f"{show_root / 'show.yaml'}: cards.{key}: {getattr(style, key)!r} is not a "
-                f"colour (expected e.g. #1d3557)"
-            ) from None
+        except CardStyleError as error:
+            raise PodcastError(f"{show_root / 'show.yaml'}: cards.{key}: {error}") from None
     bg, fg = rgb(values["background"]), rgb(values["foreground"])
     tile = _hex([b + (f - b) * 0.1 for b, f in zip(bg, fg, strict=True)])
     return Colours(**values, tile=tile)

@@ -10,15 +10,14 @@ The loader (:mod:`podcast.catalog.loader`) turns them into the resolved
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
     PlainValidator,
@@ -26,7 +25,23 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from podcast.catalog.cardstyle import check_colour
+from podcast.catalog.fields import Email, HttpUrl, Model, NonEmpty
+from podcast.catalog.podcasting20 import (
+    Funding,
+    License,
+    Location,
+    Medium,
+    RemoteItem,
+    SocialInteract,
+    Txt,
+    UpdateFrequency,
+)
+
 TIME_PATTERN = re.compile(r"^(?:(\d{1,3}):)?([0-5]?\d):([0-5]\d)(?:\.(\d{1,3}))?$")
+MAX_TIME = 999 * 3600 + 59 * 60 + 59.999  # the longest time HH:MM:SS.mmm can say
+NUMBER_MIN, NUMBER_MAX = 1, 99_999  # episode and season numbers
+EARLIEST_YEAR = 1900  # RSS readers parse RFC 822 dates; earlier years are refused or garbled
 
 
 def parse_timestamp(value: Any) -> float:
@@ -34,8 +49,12 @@ def parse_timestamp(value: Any) -> float:
     if isinstance(value, bool):
         raise ValueError(f"{value!r} is not a time (expected HH:MM:SS[.mmm])")
     if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not a time (expected HH:MM:SS[.mmm], a finite time)")
         if value < 0:
             raise ValueError(f"{value!r} is not a time (expected HH:MM:SS[.mmm], not negative)")
+        if value > MAX_TIME:
+            raise ValueError(f"{value!r} is not a time (expected at most 999:59:59.999)")
         return float(value)
     if isinstance(value, str):
         match = TIME_PATTERN.match(value.strip())
@@ -69,29 +88,35 @@ Timestamp = Annotated[
 ]
 
 
-def _http_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+\.[^\s]*$|^https?://localhost(:\d+)?(/\S*)?$", value):
-        raise ValueError(f'"{value}" is not an absolute http(s) URL')
+def _base_url(value: str) -> str:
+    if "?" in value or "#" in value:
+        raise ValueError(
+            f'"{value}" has a query or fragment (expected the plain URL of the folder the '
+            "show is published in, e.g. https://cdn.example.org/show: every URL is built on it)"
+        )
     return value
 
 
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
-NonEmpty = Annotated[str, Field(min_length=1)]
+BaseUrl = Annotated[HttpUrl, AfterValidator(_base_url)]
 
 
-def _email(value: str) -> str:
-    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-        raise ValueError(f'"{value}" is not an e-mail address')
+def _number(value: Any) -> int:
+    """An episode or season number: a whole number, not a boolean or a float.
+
+    Text goes on to pydantic, which takes "14" and says what is wrong with "zwei".
+    """
+    if isinstance(value, str):
+        return value  # type: ignore[return-value]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"expected a whole number, found {value!r}")
+    if value < NUMBER_MIN:
+        raise ValueError(f"{value} is out of range (expected at least {NUMBER_MIN})")
+    if value > NUMBER_MAX:
+        raise ValueError(f"{value} is out of range (expected at most {NUMBER_MAX})")
     return value
 
 
-Email = Annotated[str, AfterValidator(_email)]
-
-
-class Model(BaseModel):
-    """Base of all catalog models: immutable, unknown keys forbidden."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+Number = Annotated[int, Field(ge=NUMBER_MIN, le=NUMBER_MAX), BeforeValidator(_number)]
 
 
 class Person(Model):
@@ -125,6 +150,11 @@ def parse_date(value: Any) -> dt.date | dt.datetime:
             raise ValueError(
                 f'"{value}" is not a date (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+01:00)'
             ) from None
+    if isinstance(value, dt.date) and value.year < EARLIEST_YEAR:
+        raise ValueError(
+            f'"{value.isoformat()}" is in the year {value.year} (expected a year from '
+            f"{EARLIEST_YEAR}: RSS readers refuse earlier dates)"
+        )
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             raise ValueError(
@@ -180,12 +210,17 @@ class AudioSettings(Model):
     crossfade: float = Field(0.0, ge=0, le=10, description="Crossfade in seconds for intro/outro")
 
 
+Colour = Annotated[
+    str, AfterValidator(check_colour), Field(description="A CSS colour, e.g. #1d3557 or navy")
+]
+
+
 class CardStyle(Model):
     """Look of quote cards and takeaway slides."""
 
-    background: str = "#1d3557"
-    foreground: str = "#ffffff"
-    accent: str = "#f4a261"
+    background: Colour = "#1d3557"
+    foreground: Colour = "#ffffff"
+    accent: Colour = "#f4a261"
     font: str | None = Field(None, description="A .ttf/.otf file next to show.yaml")
     heading: str | None = Field(
         None, description="Heading of every card; default: the show title up to its first '. '"
@@ -204,6 +239,18 @@ def _takeaway(value: Any) -> Any:
 TakeawayItem = Annotated[Takeaway, BeforeValidator(_takeaway)]
 
 
+def _prefix(value: str) -> str:
+    if not value.endswith("/") or "?" in value or "#" in value:
+        raise ValueError(
+            f'"{value}" is not an analytics prefix (expected a URL ending in "/", without '
+            "query or fragment, e.g. https://op3.dev/e/)"
+        )
+    return value
+
+
+AnalyticsPrefix = Annotated[HttpUrl, AfterValidator(_prefix)]
+
+
 class ShowFile(Model):
     """``show.yaml``: the channel."""
 
@@ -214,7 +261,9 @@ class ShowFile(Model):
     author: NonEmpty
     owner: Owner
     link: HttpUrl = Field(description="The show's website")
-    base_url: HttpUrl = Field(description="Where the published show lives; all URLs build on it")
+    base_url: BaseUrl = Field(
+        description="Where the published show lives; all URLs build on it (no query or fragment)"
+    )
     artwork: str = "artwork.jpg"
     categories: tuple[NonEmpty, ...] = Field(min_length=1, description="Apple Podcasts categories")
     explicit: bool = False
@@ -234,12 +283,30 @@ class ShowFile(Model):
     locked: bool = True
     new_feed_url: HttpUrl | None = Field(None, description="Set when the show moved to a new feed")
     publish_to: str | None = Field(None, description="s3://bucket/prefix or a local folder")
+    analytics_prefix: AnalyticsPrefix | None = Field(
+        None,
+        description="Put in front of enclosure URLs in the feed only, e.g. https://op3.dev/e/",
+    )
+    # Podcasting 2.0 (podcast:…), each written only when set; see catalog/podcasting20.py
+    medium: Medium = "podcast"
+    funding: tuple[Funding, ...] = Field(default_factory=tuple)
+    license: License | None = None
+    location: Location | None = None
+    txt: tuple[Txt, ...] = Field(default_factory=tuple)
+    update_frequency: UpdateFrequency | None = None
+    social_interact: tuple[SocialInteract, ...] = Field(default_factory=tuple)
+    podroll: tuple[RemoteItem, ...] = Field(default_factory=tuple, description="Partner shows")
+    media_roots: tuple[NonEmpty, ...] = Field(
+        default_factory=tuple,
+        description="Folders outside the catalog that may hold its media (e.g. masters on a "
+        "NAS), absolute or relative to show.yaml; every other file must be inside the catalog",
+    )
 
 
 class SeasonFile(Model):
     """``season.yaml``."""
 
-    number: int = Field(ge=0)
+    number: Number
     title: NonEmpty
     description: str | None = None
     takeaways: tuple[TakeawayItem, ...] = Field(default_factory=tuple)
@@ -266,7 +333,7 @@ class EpisodeFile(Model):
     """``episode.yaml``."""
 
     title: NonEmpty
-    number: int | None = Field(None, ge=0)
+    number: Number | None = None
     type: Literal["full", "trailer", "bonus"] = "full"
     date: EpisodeDate = Field(
         description="A date, or an ISO date-time with time zone; in the future means scheduled"
@@ -285,6 +352,11 @@ class EpisodeFile(Model):
     transcript: str | None = None
     guid: str | None = None
     slug: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    # Podcasting 2.0 for this episode (podcast:…), each written only when set
+    license: License | None = None
+    location: Location | None = None
+    txt: tuple[Txt, ...] = Field(default_factory=tuple)
+    social_interact: tuple[SocialInteract, ...] = Field(default_factory=tuple)
 
 
 # --- the resolved catalog -------------------------------------------------
@@ -305,10 +377,16 @@ class ShowEntry(Model):
     artwork: Path
     hosts: tuple[Person, ...]
     timezone: Any = Field(description="a zoneinfo.ZoneInfo")
+    media_roots: tuple[Path, ...] = Field((), description="Resolved folders of media_roots:")
 
     @property
     def feed_url(self) -> str:
         return self.url("feed.xml")
+
+    def enclosure_url(self, url: str) -> str:
+        """``url`` as the feed's enclosures give it: behind the analytics prefix, if any."""
+        prefix = self.meta.analytics_prefix
+        return prefix + url.split("://", 1)[-1] if prefix else url
 
     def url(self, relpath: str) -> str:
         return self.meta.base_url.rstrip("/") + "/" + relpath.lstrip("/")

@@ -25,6 +25,7 @@ class Cue:
     end: float
     text: str
     speaker: str | None = None
+    line: int | None = None  # of its timing line in the file
 
 
 def _seconds(stamp: str) -> float:
@@ -56,6 +57,7 @@ def parse_transcript(path: Path) -> list[Cue]:
         match = _TIMING.match(line)
         if not match:
             raise TranscriptError(index + 1, f'"{line.strip()}" is not a cue timing')
+        timing_line = index + 1
         start, end = _seconds(match.group(1)), _seconds(match.group(2))
         if end < start:
             raise TranscriptError(index + 1, f"cue ends before it starts ({line.strip()})")
@@ -69,7 +71,7 @@ def parse_transcript(path: Path) -> list[Cue]:
         voice = _VOICE.match(text)
         if voice:
             speaker, text = voice.group(1).strip(), voice.group(2).strip()
-        cues.append(Cue(start, end, text, speaker))
+        cues.append(Cue(start, end, text, speaker, timing_line))
     if not cues:
         raise TranscriptError(1, "no cues found")
     return cues

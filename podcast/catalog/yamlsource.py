@@ -3,6 +3,12 @@
 Parsing goes through ruamel.yaml's fast safe loader (libyaml); only when a problem has
 to be located is the file parsed again with the round-trip loader, which
 keeps the line of every key and item.
+
+Before anything is parsed into objects, a file is bounded: at most
+:data:`MAX_BYTES` long, and nested at most :data:`MAX_DEPTH` levels deep (counted
+on the parser's event stream, which needs no recursion).  Building the objects
+recurses once per level: 1,000 levels raise ``RecursionError``, 50,000 crash the
+process; a catalog file needs a handful.
 """
 
 from __future__ import annotations
@@ -16,8 +22,16 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    MappingEndEvent,
+    MappingStartEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 Loc = Sequence[str | int]
+MAX_BYTES = 1 << 20  # 1 MiB: a catalog file is a few KiB; media live in files of their own
+MAX_DEPTH = 20  # show.yaml's deepest value is 4 levels down
 
 
 class YamlSyntaxError(Exception):
@@ -71,12 +85,46 @@ def _error_text(error: YAMLError) -> str:
     return f"invalid YAML: {error}".splitlines()[0]
 
 
+def _nesting_problem(yaml: YAML, text: str) -> YamlSyntaxError | None:
+    """The error for ``text`` nested deeper than :data:`MAX_DEPTH`, found without recursion.
+
+    Raises YAMLError for a syntax error before that depth (the loader reports it).
+    """
+    depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, MappingStartEvent | SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                return YamlSyntaxError(
+                    line,
+                    f"nested deeper than {MAX_DEPTH} levels (expected at most {MAX_DEPTH} "
+                    "levels of mappings and lists)",
+                )
+        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            depth -= 1
+    return None
+
+
+def check_nesting(text: str) -> None:
+    """Raise :class:`YamlSyntaxError` if ``text`` nests deeper than :data:`MAX_DEPTH`."""
+    for yaml in (_SAFE, _PURE):
+        try:
+            problem = _nesting_problem(yaml, text)
+        except YAMLError:
+            continue  # libyaml refuses what the pure parser may take: let it count
+        if problem is not None:
+            raise problem
+        return
+
+
 class YamlSource:
     """One YAML file: its data and, on demand, the line of any location in it."""
 
     def __init__(self, path: Path, text: str):
         self.path = path
         self.text = text
+        check_nesting(text)
         try:
             self.data: Any = _SAFE.load(text)
         except YAMLError:
@@ -87,8 +135,18 @@ class YamlSource:
 
     @classmethod
     def read(cls, path: Path) -> YamlSource:
+        """Read ``path``, refusing more than :data:`MAX_BYTES` before parsing anything."""
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            size = max(len(data), path.stat().st_size)
+            raise YamlSyntaxError(
+                None,
+                f"is {size:,} bytes long (expected at most {MAX_BYTES:,} bytes: long texts "
+                "belong in a transcript, media in files of their own)",
+            )
         try:
-            text = path.read_text(encoding="utf-8")
+            text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise YamlSyntaxError(None, f"not UTF-8 text ({error.reason})") from None
         return cls(path, text)

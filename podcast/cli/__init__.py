@@ -17,10 +17,12 @@ from podcast import __version__
 from podcast.cli.audio import normalize
 from podcast.cli.build import build_command, publish_command
 from podcast.cli.catalog import schema, validate
+from podcast.cli.check import check
 from podcast.cli.common import print_problems
 from podcast.cli.quotes import quotes, takeaways
 from podcast.cli.serve import serve
 from podcast.problems import CatalogError, PodcastError, Severity
+from podcast.writer import os_error_reason
 
 
 class PodcastGroup(click.Group):
@@ -42,6 +44,10 @@ class PodcastGroup(click.Group):
         except PodcastError as error:
             click.secho(f"error: {error}", fg="red", err=True)
             sys.exit(1)
+        except OSError as error:  # a fault no stage turned into a message: still no traceback
+            where = f"{error.filename}: " if error.filename else ""
+            click.secho(f"error: {where}{os_error_reason(error)}", fg="red", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.secho(
                 "interrupted: the published feed is unchanged; run the command again to finish.",
@@ -62,6 +68,7 @@ def cli() -> None:
       podcast build         encode audio, write feed.xml and pages into feed/
       podcast publish       build, then copy feed/ to the destination (public/ by default)
       podcast serve         serve the published show for a podcast app on your network
+      podcast check         fetch the published show as apps do, report what is broken
       podcast quotes        list quotes; `quotes export` makes cards, slides, clips
     """
 
@@ -75,5 +82,6 @@ for command in (
     takeaways,
     normalize,
     serve,
+    check,
 ):
     cli.add_command(command)

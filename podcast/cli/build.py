@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,8 @@ def print_publish(report: PublishReport) -> None:
             click.echo(f"  {change.action:7} {change.relpath} ({change.size:,} bytes)")
     for relpath in report.kept:
         click.echo(f"  kept    {relpath} (a published episode still refers to it)")
+    for note in report.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
     deleted = sum(c.action == "delete" for c in report.changes)
     if report.dry_run:
         click.echo(
@@ -77,7 +80,7 @@ def build_command(
     """Validate, normalize and encode the audio, write the feed and pages into the build folder.
 
     Each episode is normalized to the show's loudness (audio: in show.yaml) and its
-    loudness report is printed and written to loudness/<episode>.json and .png.
+    loudness report is printed and written to loudness/<episode>-<hash>.json and .png.
     Published episodes keep their GUIDs and audio URLs: they are read from the
     published state (podcast-state.json) at the publish destination.
     """
@@ -111,6 +114,12 @@ def build_command(
 )
 @click.option("--acl", default=None, help="Canned ACL for every object, e.g. public-read.")
 @click.option("--break-lock", is_flag=True, help="Break a publish lock older than 30 minutes.")
+@click.option(
+    "--check",
+    "check_after",
+    is_flag=True,
+    help="Then run `podcast check` on the published feed (base_url): exit 1 if it fails.",
+)
 @JOBS_OPTION
 @QUIET_OPTION
 def publish_command(
@@ -123,6 +132,7 @@ def publish_command(
     endpoint_url: str | None,
     acl: str | None,
     break_lock: bool,
+    check_after: bool,
     jobs: int | None,
     quiet: bool,
 ) -> None:
@@ -154,3 +164,9 @@ def publish_command(
     published = publish_show(options, Bars(progress_wanted(quiet)))
     print_build(published.build, build_dir, quiet)
     print_publish(published.report)
+    if check_after and not dry_run:
+        from podcast.check.run import CheckOptions
+        from podcast.cli.check import run_check
+
+        if not run_check(published.build.catalog.show.feed_url, CheckOptions()):
+            sys.exit(1)

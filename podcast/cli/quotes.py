@@ -76,14 +76,16 @@ def quotes(ctx: click.Context, catalog: Path, as_json: bool, **filters) -> None:
     from rich.table import Table
 
     from podcast.catalog.models import format_timestamp
+    from podcast.labels import Labels
     from podcast.quotes.selection import episode_label
 
-    table = Table(title=f"{len(refs)} quote(s)", title_justify="left")
-    for column in ("Episode", "Speaker", "Time", "Quote", "Tags"):
-        table.add_column(column, overflow="fold")
+    labels = Labels(loaded.show.meta.language)
+    table = Table(title=labels.count("quote_count", len(refs)), title_justify="left")
+    for column in ("column_episode", "column_speaker", "column_time", "column_quote", "tags"):
+        table.add_column(labels[column], overflow="fold")
     for ref in refs:
         cells = (
-            episode_label(ref.episode),
+            episode_label(ref.episode, labels),
             ref.quote.speaker,
             format_timestamp(ref.quote.start, millis=False),
             first_words(ref.quote.text, 70),

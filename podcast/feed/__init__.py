@@ -4,6 +4,7 @@
 namespace (``itunes``, ``podcast``, ``psc``).
 """
 
-from podcast.feed.rss import EpisodeMedia, chapters_json, render_feed
+from podcast.feed.media import EpisodeMedia
+from podcast.feed.rss import chapters_json, render_feed
 
 __all__ = ["EpisodeMedia", "chapters_json", "render_feed"]

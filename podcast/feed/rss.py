@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
 
@@ -16,27 +15,14 @@ from podcast.catalog.models import Catalog, EpisodeEntry, Person
 from podcast.feed.ext import itunes, podcastindex, psc
 from podcast.feed.ext.podcastindex import PersonTag, Soundbite, Transcript
 from podcast.feed.ext.psc import SimpleChapter
+from podcast.feed.media import EpisodeMedia
+from podcast.feed.podcasting20 import channel_elements, item_elements
+from podcast.labels import Labels
 from podcast.paths import episode_page
 from podcast.templating import environment
 
 SOUNDBITE_TITLE_MAX = 128
 CHAPTERS_VERSION = "1.2"
-
-
-@dataclass(frozen=True)
-class EpisodeMedia:
-    """An episode as published: its GUID, and where its audio lives and what it is."""
-
-    guid: str
-    relpath: str
-    url: str
-    size: int
-    duration: float
-    mime: str = "audio/mpeg"
-    transcript_url: str | None = None
-    transcript_type: str | None = None
-    chapters_url: str | None = None
-    image_url: str | None = None
 
 
 def cut_at_word(text: str, limit: int = SOUNDBITE_TITLE_MAX) -> str:
@@ -127,8 +113,10 @@ def render_feed(
     fg.podcastindex.guid(podcast_guid or podcastindex.podcast_guid(show.feed_url))
     fg.podcastindex.locked(meta.locked, meta.owner.email)
     fg.podcastindex.persons([_person(p, "host", images) for p in show.hosts])
+    fg.podcastindex.elements(channel_elements(show, episodes, media))
 
     notes = environment(catalog).get_template("content_encoded.html")
+    labels = Labels(meta.language)
     # feedgen prepends entries: add oldest first so the newest comes first.
     for episode in reversed(episodes):
         item = media[episode.slug]
@@ -138,9 +126,9 @@ def render_feed(
         fe.title(episode.title)
         fe.link(href=page_url)
         fe.description(episode.meta.summary)
-        fe.content(notes.render(episode=episode, page_url=page_url).strip(), type="CDATA")
+        fe.content(notes.render(episode=episode, page_url=page_url, t=labels).strip(), type="CDATA")
         fe.published(episode.published)
-        fe.enclosure(item.url, str(item.size), item.mime)
+        fe.enclosure(show.enclosure_url(item.url), str(item.size), item.mime)
         fe.podcast.itunes_duration(round(item.duration))
         if episode.number is not None:
             fe.podcast.itunes_episode(episode.number)
@@ -169,5 +157,6 @@ def render_feed(
             )
         if item.chapters_url:
             pi.chapters(item.chapters_url)
+        pi.elements(item_elements(episode))
         fe.psc.chapters(SimpleChapter(c.start, c.title, href=c.url) for c in episode.meta.chapters)
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)

@@ -44,6 +44,7 @@ class PublishReport:
     kept: tuple[str, ...] = ()  # not built any more, but a published episode refers to them
     seconds: float = 0.0
     index_refreshed: bool = False
+    notes: tuple[str, ...] = ()  # for the user: e.g. a broken lock that was taken over
 
     @property
     def bytes(self) -> int:

@@ -14,7 +14,7 @@ from podcast.mime import MEDIA_SUFFIXES, suffix_of
 from podcast.paths import FEED_PATH, INDEX_PATH, STATE_PATH
 from podcast.problems import PodcastError
 from podcast.publish.destination import INTERNAL, Change, Destination, Upload
-from podcast.writer import file_sha256
+from podcast.writer import OutputError, file_sha256
 
 Action = Literal["upload", "update", "delete"]
 
@@ -108,10 +108,13 @@ class Plan:
 
 
 def hash_build(build_dir: Path) -> dict[str, Upload]:
-    return {
-        relpath: Upload(relpath, path, file_sha256(path), path.stat().st_size)
-        for relpath, path in build_files(build_dir).items()
-    }
+    uploads = {}
+    for relpath, path in build_files(build_dir).items():
+        try:
+            uploads[relpath] = Upload(relpath, path, file_sha256(path), path.stat().st_size)
+        except OSError as error:
+            raise OutputError(path, error, "read") from error
+    return uploads
 
 
 def make_plan(local: dict[str, Upload], target: Destination, prune: bool) -> Plan:
@@ -169,14 +172,17 @@ def feed_enclosures(feed: bytes) -> dict[str, int | None]:
     )
     if not self_href.endswith(FEED_PATH):
         raise PodcastError(f'{FEED_PATH}: no <atom:link rel="self"> ending in {FEED_PATH}')
-    base = self_href[: -len(FEED_PATH)]
+    # Without its scheme: behind an analytics prefix (https://op3.dev/e/cdn.example.org/…)
+    # an enclosure still names the file below the feed's folder.
+    base = self_href[: -len(FEED_PATH)].split("://", 1)[-1]
     found: dict[str, int | None] = {}
     for enclosure in channel.iter("enclosure"):
         url = enclosure.get("url", "")
-        if not url.startswith(base):
+        at = url.find(base)
+        if at < 0:
             continue
         length = enclosure.get("length", "")
-        found[unquote(url[len(base) :])] = int(length) if length.isdigit() else None
+        found[unquote(url[at + len(base) :])] = int(length) if length.isdigit() else None
     return found
 
 

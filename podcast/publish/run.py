@@ -80,16 +80,21 @@ def publish(
     plan = make_plan(local, target, prune)
     if dry_run or not (plan.changes or plan.index_stale):
         return _report(target, plan, dry_run, started, refreshed=False)
-    with publish_lock(target, break_lock):
+    with publish_lock(target, break_lock) as notes:
         plan = make_plan(local, target, prune)  # again: what is there now that we hold the lock
         if not (plan.changes or plan.index_stale):
-            return _report(target, plan, dry_run, started, refreshed=False)
+            return _report(target, plan, dry_run, started, refreshed=False, notes=notes)
         execute(plan, target, progress)
-    return _report(target, plan, dry_run, started, refreshed=not plan.changes)
+    return _report(target, plan, dry_run, started, refreshed=not plan.changes, notes=notes)
 
 
 def _report(
-    target: Destination, plan: Plan, dry_run: bool, started: float, refreshed: bool
+    target: Destination,
+    plan: Plan,
+    dry_run: bool,
+    started: float,
+    refreshed: bool,
+    notes: list[str] | None = None,
 ) -> PublishReport:
     return PublishReport(
         target.describe(),
@@ -99,6 +104,7 @@ def _report(
         tuple(plan.kept),
         time.monotonic() - started,
         refreshed,
+        tuple(notes or ()),
     )
 
 

@@ -8,7 +8,13 @@ Nothing here prints or logs them.
 
 - Each object carries its sha256 as user metadata (``x-amz-meta-sha256``):
   multipart ETags are not MD5s, so ETags are never compared.
-- Transient errors are retried by botocore's *standard* retry mode.
+- Transient errors are retried by botocore's *standard* retry mode, a bounded
+  number of times (:data:`NETWORK`), with connect and read timeouts: an endpoint
+  that is down, refuses or never answers gets a message within about 30 s.
+- Every message goes through :func:`podcast.publish.redact.redact`: credentials in
+  an endpoint URL (``https://key:secret@host``) or a signed URL never show.
+- An endpoint that answers HTTP but not S3 (a web server, a wrong port) is called
+  that, not "bucket does not exist".
 - Large files go up multipart; files within one stage upload in parallel
   (boto3's transfer manager).
 - The publish lock is created with a conditional put (``If-None-Match: *``),
@@ -18,27 +24,60 @@ Nothing here prints or logs them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from http.client import responses
 from urllib.parse import urlparse
 
 import boto3
 from boto3.s3.transfer import TransferConfig, create_transfer_manager
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    ReadTimeoutError,
+)
+from botocore.parsers import ResponseParserError
 from s3transfer.subscribers import BaseSubscriber
 
 from podcast.mime import MEDIA_SUFFIXES, content_type, suffix_of
 from podcast.paths import FEED_PATH, INDEX_PATH, LOCK_PATH, STATE_PATH
 from podcast.problems import PodcastError
 from podcast.publish.destination import Upload, UploadProgress
+from podcast.publish.redact import redact
+from podcast.writer import OutputError
 
 MB = 1024 * 1024
 TRANSFER = TransferConfig(
     multipart_threshold=16 * MB, multipart_chunksize=16 * MB, max_concurrency=8
 )
-RETRIES = {"mode": "standard", "max_attempts": 8}
+
+
+@dataclass(frozen=True)
+class Network:
+    """How long to wait for the endpoint, and how often to try each request."""
+
+    connect_timeout: float = 5.0  # seconds to establish a connection
+    read_timeout: float = 8.0  # seconds of silence on an open connection
+    attempts: int = 3  # tries per request (the first one and two retries)
+
+    def config(self, pool: int) -> Config:
+        return Config(
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+            retries={"mode": "standard", "total_max_attempts": self.attempts},
+            max_pool_connections=pool,
+        )
+
+
+#: a silent endpoint is given up on after at most 3 x 8 s (+ backoff, under 30 s)
+NETWORK = Network()
 
 LONG = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
@@ -61,7 +100,7 @@ def parse_url(url: str) -> tuple[str, str]:
     """``s3://bucket/some/prefix`` -> (bucket, ``some/prefix/``)."""
     parsed = urlparse(url)
     if parsed.scheme != "s3" or not parsed.netloc:
-        raise PodcastError(f"{url}: expected s3://bucket or s3://bucket/prefix")
+        raise PodcastError(f"{redact(url)}: expected s3://bucket or s3://bucket/prefix")
     prefix = parsed.path.strip("/")
     return parsed.netloc, prefix + "/" if prefix else ""
 
@@ -79,57 +118,122 @@ class _Subscriber(BaseSubscriber):
 
 
 class S3Destination:
-    def __init__(self, bucket: str, prefix: str, client, acl: str | None = None):
+    def __init__(
+        self, bucket: str, prefix: str, client, acl: str | None = None, network: Network = NETWORK
+    ):
         self.bucket = bucket
         self.prefix = prefix
         self.client = client
         self.acl = acl
+        self.network = network
         self.transfer = TRANSFER
 
     @classmethod
-    def from_url(cls, url: str, *, endpoint_url: str | None = None, acl: str | None = None):
+    def from_url(
+        cls,
+        url: str,
+        *,
+        endpoint_url: str | None = None,
+        acl: str | None = None,
+        network: Network = NETWORK,
+    ):
         bucket, prefix = parse_url(url)
         try:
             client = boto3.session.Session().client(
                 "s3",
                 endpoint_url=endpoint_url or None,
-                config=Config(
-                    retries=RETRIES, max_pool_connections=TRANSFER.max_request_concurrency
-                ),
+                config=network.config(TRANSFER.max_request_concurrency),
             )
+        except ValueError as error:  # botocore: "Invalid endpoint: ..."
+            given = endpoint_url or os.environ.get("AWS_ENDPOINT_URL", "")
+            source = "--endpoint-url" if endpoint_url else "the configured endpoint"
+            raise PodcastError(
+                f"{source} {redact(given)!r} is not a URL: expected e.g. "
+                "https://s3.eu-central-1.amazonaws.com or http://localhost:9000"
+            ) from error
         except BotoCoreError as error:
-            raise PodcastError(f"{url}: {error}") from error
-        return cls(bucket, prefix, client, acl)
+            raise PodcastError(f"{redact(url)}: {redact(str(error))}") from error
+        return cls(bucket, prefix, client, acl, network)
 
     def describe(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
+
+    def endpoint(self) -> str:
+        """The endpoint URL, for messages (credentials removed)."""
+        return redact(str(getattr(self.client.meta, "endpoint_url", "") or "the S3 endpoint"))
 
     def key(self, relpath: str) -> str:
         return self.prefix + relpath
 
     @contextmanager
     def errors(self) -> Iterator[None]:
-        """boto's errors as one-line messages (they never contain the credentials)."""
+        """boto's errors as one-line messages, with every secret redacted."""
         try:
             yield
+        except PodcastError:
+            raise
         except NoCredentialsError as error:
             raise PodcastError(
                 f"{self.describe()}: no credentials found; set AWS_ACCESS_KEY_ID and "
                 "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE with ~/.aws/credentials"
             ) from error
         except ClientError as error:
-            info = error.response.get("Error", {})
-            code = info.get("Code", "error")
-            message = info.get("Message") or ""
-            if code in ("NoSuchBucket", "404") and error.operation_name == "ListObjectsV2":
-                message = f"bucket {self.bucket} does not exist"
-            raise PodcastError(
-                f"{self.describe()}: {error.operation_name} failed: {code} {message}".rstrip()
-            ) from error
+            raise PodcastError(redact(self._client_error(error))) from error
+        except (ReadTimeoutError, ConnectTimeoutError, EndpointConnectionError) as error:
+            raise PodcastError(redact(self._network_error(error))) from error
+        except ResponseParserError as error:
+            raise PodcastError(redact(self._not_s3("an answer that is not S3's XML"))) from error
         except BotoCoreError as error:
-            raise PodcastError(f"{self.describe()}: {error}") from error
+            raise PodcastError(redact(f"{self.describe()}: {error}")) from error
+        except OSError as error:  # reading a build file to upload it
+            path = error.filename or "a build file"
+            raise OutputError(path, error, "read") from error
+
+    def _not_s3(self, what: str) -> str:
+        return (
+            f"{self.describe()}: {self.endpoint()} does not answer like an S3 endpoint "
+            f"({what}); check --endpoint-url or AWS_ENDPOINT_URL"
+        )
+
+    def _client_error(self, error: ClientError) -> str:
+        info = error.response.get("Error", {})
+        code = str(info.get("Code", "error"))
+        message = info.get("Message") or ""
+        operation = error.operation_name
+        if code == "NoSuchBucket":
+            return f"{self.describe()}: bucket {self.bucket} does not exist (at {self.endpoint()})"
+        if code.isdigit() and not operation.startswith("Head"):
+            # S3 answers every failed GET, PUT, POST and DELETE with an XML error
+            # document; a bare HTTP status means something else answered.
+            reason = message or responses.get(int(code), "")
+            if code.startswith("5"):
+                return (
+                    f"{self.describe()}: {operation} failed: {self.endpoint()} answered "
+                    f"HTTP {code} {reason} (tried {self.network.attempts} times)".rstrip()
+                )
+            return self._not_s3(f"HTTP {code} {reason} to {operation}".replace("  ", " "))
+        return f"{self.describe()}: {operation} failed: {code} {message}".rstrip()
+
+    def _network_error(self, error: BotoCoreError) -> str:
+        net = self.network
+        tries = f"tried {net.attempts} times"
+        if isinstance(error, ReadTimeoutError):
+            return (
+                f"{self.describe()}: {self.endpoint()} accepted the connection but did not "
+                f"answer within {net.read_timeout:g} s ({tries}); is it up, and is it an "
+                "S3 endpoint?"
+            )
+        if isinstance(error, ConnectTimeoutError):
+            return (
+                f"{self.describe()}: could not connect to {self.endpoint()} within "
+                f"{net.connect_timeout:g} s ({tries})"
+            )
+        cause = getattr(error, "kwargs", {}).get("error")
+        detail = f": {_reason(cause)}" if cause else ""
+        return f"{self.describe()}: could not connect to {self.endpoint()}{detail} ({tries})"
 
     def _missing(self, error: ClientError) -> bool:
+        """A HEAD's "not found" (HEAD answers carry no error document)."""
         return error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound")
 
     def list_sizes(self) -> dict[str, int]:
@@ -137,6 +241,8 @@ class S3Destination:
         with self.errors():
             paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix):
+                if "Name" not in page:  # every S3 listing names its bucket
+                    raise PodcastError(self._not_s3("its answer to a bucket listing is not S3's"))
                 for item in page.get("Contents", ()):
                     relpath = item["Key"][len(self.prefix) :]
                     if relpath and not relpath.endswith("/"):
@@ -165,13 +271,19 @@ class S3Destination:
             try:
                 response = self.client.get_object(Bucket=self.bucket, Key=self.key(relpath))
             except ClientError as error:
-                if self._missing(error):
+                # S3 says NoSuchKey; a bare 404 is a web server that is not S3
+                if error.response.get("Error", {}).get("Code") == "NoSuchKey":
                     return None
                 raise
+            if not response.get("ETag"):  # S3 sends one with every object
+                raise PodcastError(self._not_s3(f"{relpath} came without an ETag"))
             return response["Body"].read()
 
-    def _put_args(self, relpath: str, sha256: str | None = None) -> dict:
-        args = {"ContentType": content_type(relpath), "CacheControl": cache_control(relpath)}
+    def _put_args(self, relpath: str, sha256: str | None = None) -> dict[str, object]:
+        args: dict[str, object] = {
+            "ContentType": content_type(relpath),
+            "CacheControl": cache_control(relpath),
+        }
         if relpath in (INDEX_PATH, LOCK_PATH):
             args["CacheControl"] = NO_CACHE
         if sha256:
@@ -238,3 +350,10 @@ class S3Destination:
                         f"{self.describe()}: could not delete {len(errors)} object(s), e.g. "
                         f"{first.get('Key')}: {first.get('Code')} {first.get('Message', '')}"
                     )
+
+
+def _reason(cause: object) -> str:
+    """'[Errno 111] Connection refused' out of urllib3's wrapped connection errors."""
+    text = str(cause)
+    found = re.search(r"\[Errno -?\d+\] [^'\")]+", text)
+    return found.group(0) if found else text

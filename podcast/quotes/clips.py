@@ -3,8 +3,10 @@
 Clips are cut from the episode's encoded MP3 (the one the feed publishes), so a
 clip is exactly as loud as the episode.  ffmpeg seeks accurately to the quote's
 start, takes ``end - start`` seconds, fades in and out briefly and encodes at the
-show's bitrate; mutagen writes the ID3 tags (title: the quote, shortened;
-artist: the speaker; album: the show).
+show's bitrate; the tags stage's ID3 door (:class:`podcast.tags.mutagen_door.Id3`) writes
+the tag as it writes the episodes' (title: the quote, shortened, in the show
+language's quotation marks; artist: the speaker; album: the show; the comment in
+the show's ISO 639-2 language).
 """
 
 from __future__ import annotations
@@ -13,23 +15,32 @@ import hashlib
 import os
 from pathlib import Path
 
-from mutagen.id3 import COMM, ID3, TALB, TIT2, TPE1, TRCK, TYER
-
 from podcast.audio.encode import EncodedAudio
 from podcast.catalog.models import AudioSettings, Catalog
 from podcast.ffmpeg import probe, run_ffmpeg
+from podcast.labels import Labels
+from podcast.paths import clip_path
 from podcast.quotes.selection import QuoteRef, episode_label, first_words
+from podcast.tags.mutagen_door import (
+    UNDETERMINED_LANGUAGE,
+    Id3,
+    comment_frame,
+    iso639_2,
+    text_frame,
+)
 
-CLIP_VERSION = "1"
+CLIP_VERSION = "2"  # bump when a change to cutting or tagging changes the clips
 FADE = 0.15  # seconds of fade in and fade out (at most a quarter of the clip)
 
 
-def clip_key(ref: QuoteRef, encoded: EncodedAudio, settings: AudioSettings, show: str) -> str:
+def clip_key(
+    ref: QuoteRef, encoded: EncodedAudio, settings: AudioSettings, show: str, language: str
+) -> str:
     digest = hashlib.sha256(CLIP_VERSION.encode())
     for part in (
         encoded.sha256,
         repr((ref.quote.start, ref.quote.end, ref.quote.text, ref.quote.speaker)),
-        repr((ref.episode.title, ref.episode.number, show)),
+        repr((ref.episode.title, ref.episode.number, show, language)),
         settings.model_dump_json(),
     ):
         digest.update(part.encode())
@@ -76,28 +87,37 @@ def cut_clip(catalog: Catalog, ref: QuoteRef, encoded: EncodedAudio, out: Path) 
 
 
 def tag_clip(catalog: Catalog, ref: QuoteRef, path: Path) -> None:
-    episode = ref.episode
-    tags = ID3()
-    tags.add(TIT2(encoding=3, text=f"„{first_words(ref.quote.text, 80)}“"))
-    tags.add(TPE1(encoding=3, text=ref.quote.speaker))
-    tags.add(TALB(encoding=3, text=catalog.show.meta.title))
-    tags.add(TRCK(encoding=3, text=str(ref.index + 1)))
-    tags.add(TYER(encoding=3, text=str(episode.published.year)))
-    tags.add(
-        COMM(
-            encoding=3,
-            lang="deu",
-            desc="",
-            text=f"„{ref.quote.text}“ – {ref.quote.speaker}, "
-            f"{episode_label(episode)}: {episode.title}",
-        )
+    """The clip's ID3 tag, in the show's language, written through the tags stage's door."""
+    show, episode, quote = catalog.show.meta, ref.episode, ref.quote
+    labels = Labels(show.language)
+    language = iso639_2(show.language)
+    comment = (
+        f"{labels.quoted(quote.text)} – {quote.speaker}, "
+        f"{episode_label(episode, labels)}: {episode.title}"
     )
-    tags.save(path, v2_version=3)
+    tags = Id3(clip_path(episode, ref.index))
+    fields = (
+        ("TIT2", labels.quoted(first_words(quote.text, 80))),
+        ("TPE1", quote.speaker),
+        ("TALB", show.title),
+        ("TRCK", ref.index + 1),
+        ("TYER", episode.published.year),
+        ("TLAN", language),
+    )
+    frames = [
+        frame
+        for frame_id, value in fields
+        if value is not None
+        for frame in text_frame(tags, frame_id, value)
+    ]
+    frames += comment_frame(tags, "COMM", (language or UNDETERMINED_LANGUAGE, comment))
+    tags.write(path, frames)
 
 
 def cached_clip(catalog: Catalog, ref: QuoteRef, encoded: EncodedAudio, cache: Path) -> Path:
     """The clip from ``cache/clips``, cut only when its quote or the episode audio changed."""
-    key = clip_key(ref, encoded, catalog.show.meta.audio, catalog.show.meta.title)
+    meta = catalog.show.meta
+    key = clip_key(ref, encoded, meta.audio, meta.title, meta.language)
     path = cache / "clips" / f"{key}.mp3"
     if not path.is_file():
         cut_clip(catalog, ref, encoded, path)

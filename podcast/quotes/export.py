@@ -27,10 +27,17 @@ from podcast.cards import (
     takeaways_title,
 )
 from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.labels import Labels
 from podcast.paths import card_path, clip_path
 from podcast.progress import FileProgress
 from podcast.quotes.clips import cached_clip
-from podcast.quotes.selection import QuoteRef, all_quotes, quote_time_url, quotes_markdown
+from podcast.quotes.selection import (
+    QuoteFilter,
+    QuoteRef,
+    all_quotes,
+    quote_time_url,
+    quotes_markdown,
+)
 from podcast.writer import Writer
 
 QUOTE_FORMATS = ("png", "svg", "pptx", "md", "mp3")
@@ -38,9 +45,8 @@ TAKEAWAY_FORMATS = ("png", "svg", "pptx")
 
 
 def quote_card(catalog: Catalog, ref: QuoteRef, frame: CardFrame) -> CardLayout:
-    notes = quote_notes(
-        ref.episode, ref.quote.speaker, ref.quote.start, ref.quote.end, quote_time_url(catalog, ref)
-    )
+    quote, url = ref.quote, quote_time_url(catalog, ref)
+    notes = quote_notes(frame.labels, ref.episode, quote.speaker, quote.start, quote.end, url)
     return quote_layout(frame, ref.episode, ref.quote.text, ref.quote.speaker, notes)
 
 
@@ -122,20 +128,19 @@ def takeaway_sets(
     catalog: Catalog, season: int | None = None, episode: str | None = None
 ) -> list[TakeawaySet]:
     """Each season's takeaways (and each episode's), filtered like ``podcast quotes``."""
-    from podcast.quotes.selection import QuoteFilter
-
+    labels = Labels(catalog.show.meta.language)
     wanted = QuoteFilter(season=season, episode=episode)
     sets = []
     if episode is None:
-        for entry in catalog.seasons:
-            if season is not None and entry.number != season:
+        for season_entry in catalog.seasons:
+            if season is not None and season_entry.number != season:
                 continue
-            if entry.meta.takeaways:
+            if season_entry.meta.takeaways:
                 sets.append(
                     TakeawaySet(
-                        f"takeaways-{entry.slug}",
-                        takeaways_title(entry, None),
-                        tuple((t.title, t.text) for t in entry.meta.takeaways),
+                        f"takeaways-{season_entry.slug}",
+                        takeaways_title(labels, season_entry, None),
+                        tuple((t.title, t.text) for t in season_entry.meta.takeaways),
                     )
                 )
     ordered: list[EpisodeEntry] = sorted(
@@ -146,7 +151,7 @@ def takeaway_sets(
             sets.append(
                 TakeawaySet(
                     f"takeaways-{entry.slug}",
-                    takeaways_title(None, entry),
+                    takeaways_title(labels, None, entry),
                     tuple((t.title, t.text) for t in entry.meta.takeaways),
                 )
             )
@@ -184,21 +189,14 @@ def build_cards(
     encoded: Mapping[str, EncodedAudio],
     writer: Writer,
     cache: Path,
-    clips: bool = True,
-) -> dict[str, str]:
-    """Put a PNG card (and an MP3 clip) of every quote of ``episodes`` into the build.
+) -> None:
+    """Put a PNG card and an MP3 clip of every quote of ``episodes`` into the build.
 
-    Returns the relpaths written, keyed by card path, so later stages can link them.
+    The pages link them afterwards by asking ``writer`` what was written.
     """
     frame = CardFrame.for_show(catalog.show)
-    written = {}
     for ref in all_quotes(episodes):
         card = card_path(ref.episode, ref.index)
         writer.copy_file(card, cached_card(quote_card(catalog, ref, frame), cache), "cards")
-        written[card] = card
-        if clips:
-            clip = clip_path(ref.episode, ref.index)
-            source = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
-            writer.copy_file(clip, source, "clips")
-            written[clip] = clip
-    return written
+        clip = clip_path(ref.episode, ref.index)
+        writer.copy_file(clip, cached_clip(catalog, ref, encoded[ref.episode.slug], cache), "clips")

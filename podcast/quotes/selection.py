@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from podcast.catalog.models import Catalog, EpisodeEntry, Person, Quote, format_timestamp
+from podcast.labels import Labels
 from podcast.paths import card_path, clip_path, episode_page, episode_page_at
 
 
@@ -75,9 +76,9 @@ def select_quotes(catalog: Catalog, wanted: QuoteFilter) -> list[QuoteRef]:
     return [ref for ref in all_quotes(catalog.episodes) if wanted.matches(ref)]
 
 
-def episode_label(episode: EpisodeEntry) -> str:
-    """'Folge 14' (or the title of an episode without a number)."""
-    return f"Folge {episode.number}" if episode.number is not None else episode.title
+def episode_label(episode: EpisodeEntry, labels: Labels) -> str:
+    """'Folge 14' (or the title of an episode without a number), in ``labels``' language."""
+    return labels.episode(episode.number, episode.title)
 
 
 def first_words(text: str, limit: int = 60) -> str:
@@ -122,7 +123,8 @@ def quote_record(catalog: Catalog, ref: QuoteRef) -> dict:
 def quotes_markdown(catalog: Catalog, refs: Sequence[QuoteRef]) -> str:
     """The quotes as Markdown: the quote, who said it, and a link into the episode."""
     show = catalog.show.meta.title
-    lines = [f"# Zitate – {show}", ""]
+    labels = Labels(catalog.show.meta.language)
+    lines = [f"# {labels.quotes} – {show}", ""]
     for ref in refs:
         episode = ref.episode
         text = " ".join(ref.quote.text.split())
@@ -130,16 +132,17 @@ def quotes_markdown(catalog: Catalog, refs: Sequence[QuoteRef]) -> str:
         who = ref.quote.speaker + (f" ({speaker.role})" if speaker and speaker.role else "")
         when = format_timestamp(ref.quote.start, millis=False)
         lines += [
-            f"> „{text}“",
+            f"> {labels.quoted(text)}",
             ">",
             f"> – {who}",
             "",
-            f"{episode_label(episode)}: [{_link_text(episode.title)} – ab {when}]"
+            f"{episode_label(episode, labels)}: "
+            f"[{_link_text(episode.title)} – {labels.from_time.format(time=when)}]"
             f"({quote_time_url(catalog, ref)})",
             "",
         ]
         if ref.quote.tags:
-            lines += ["Tags: " + ", ".join(ref.quote.tags), ""]
+            lines += [f"{labels.tags}: " + ", ".join(ref.quote.tags), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

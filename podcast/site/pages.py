@@ -26,7 +26,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from podcast.catalog.loader import slugify
+from podcast.catalog import slugify
 from podcast.catalog.models import (
     Catalog,
     EpisodeEntry,
@@ -112,8 +112,10 @@ class Site:
         episodes: Sequence[EpisodeEntry],
         media: Mapping[str, EpisodeMedia],
         writer: Writer,
+        now: dt.datetime,
     ):
         self.catalog = catalog
+        self.now = now  # which episodes are public: those the build publishes
         self.show = catalog.show
         self.episodes = tuple(episodes)
         self.media = media
@@ -142,11 +144,8 @@ class Site:
         duration = self.media[episode.slug].duration
         return self.t.minutes.format(n=max(1, round(duration / 60)))
 
-    def season_episodes(self, season: SeasonEntry) -> tuple[EpisodeEntry, ...]:
-        return tuple(e for e in self.episodes if e.season.number == season.number)
-
     def episode_count(self, season: SeasonEntry) -> str:
-        return self.t.count("episode_count", len(self.season_episodes(season)))
+        return self.t.count("episode_count", len(self.catalog.season_episodes(season, self.now)))
 
     def image_of(self, person: Person) -> str | None:
         """The relpath of the person's picture, if the build has it (the build stage
@@ -160,8 +159,7 @@ class Site:
         return relpath if self.built(relpath) else None
 
     def loudness_plot(self, episode: EpisodeEntry) -> str | None:
-        relpath = loudness_plot_path(episode)
-        return relpath if self.built(relpath) else None
+        return self.writer.stored_as(loudness_plot_path(episode))
 
     def artwork_url(self, episode: EpisodeEntry) -> str:
         """The episode's own artwork if the build has it, else the show's (absolute URL)."""
@@ -207,8 +205,9 @@ class Site:
         chapters = chapters_path(media.relpath)
         if self.built(chapters):
             found.append(Download(self.t.download_chapters, chapters))
-        if self.built(loudness_report_path(episode)):
-            found.append(Download(self.t.loudness_report, loudness_report_path(episode)))
+        report = self.writer.stored_as(loudness_report_path(episode))
+        if report is not None:
+            found.append(Download(self.t.loudness_report, report))
         return found
 
     def series_ld(self) -> dict[str, Any]:
@@ -268,8 +267,10 @@ class Site:
         """Write the static files; return their URLs (relative to the site root) with a
         content hash, so browsers never keep a stale copy."""
         urls = {}
+        loader = self.env.loader
+        assert loader is not None  # templating.environment always has one
         for name in ASSET_FILES:
-            text, _, _ = self.env.loader.get_source(self.env, f"assets/{name}")
+            text, _, _ = loader.get_source(self.env, f"assets/{name}")
             self.writer.write_text(ASSETS + name, text, OWNER)
             digest = hashlib.sha256(text.encode()).hexdigest()[:10]
             urls[name] = f"{ASSETS}{name}?v={digest}"
@@ -290,9 +291,10 @@ class Site:
 
     def render(self) -> None:
         cards = self.show.meta.cards
+        seasons = [s for s in self.catalog.seasons if s.number >= 0]
         common = {
             "assets": self.assets(),
-            "seasons": [s for s in self.catalog.seasons if s.number >= 0],
+            "seasons": seasons,
             "colors": {
                 "background": css_color(cards.background, "#1d3557"),
                 "foreground": css_color(cards.foreground, "#ffffff"),
@@ -312,12 +314,12 @@ class Site:
             jsonld=json_ld(series),
             **common,
         )
-        for season in common["seasons"]:
+        for season in seasons:
             self.page(
                 "season.html",
                 season_page(season),
                 season=season,
-                season_episodes=self.season_episodes(season),
+                season_episodes=self.catalog.season_episodes(season, self.now),
                 jsonld=json_ld({"@context": "https://schema.org", **self.season_ld(season)}),
                 **common,
             )
@@ -340,7 +342,7 @@ class Site:
         items = [item for episode in self.episodes for item in self.quotes(episode)]
         speakers = sorted({item.quote.speaker for item in items}, key=str.casefold)
         quote_seasons = [
-            s for s in common["seasons"] if any(i.episode.season.number == s.number for i in items)
+            s for s in seasons if any(i.episode.season.number == s.number for i in items)
         ]
         self.page(
             "quotes.html",
@@ -362,8 +364,10 @@ def render_site(
 ) -> None:
     """Write the index, season, episode and quotes pages and their assets.
 
+    ``episodes`` are the catalog's episodes public at ``now`` (the ones the build
+    publishes); the season pages list the catalog's public episodes of each season.
+
     Runs after the stages whose files the pages link (media, feed helpers, quote
     cards), since it links only what ``writer`` has written.
     """
-    del now  # the pages show publication dates, not the build time
-    Site(catalog, episodes, media, writer).render()
+    Site(catalog, episodes, media, writer, now).render()

@@ -31,7 +31,9 @@ frame order, no padding, nothing time-based), so an unchanged build is
 byte-identical and publishing sees no change.
 
 The frames come from :data:`FRAMES`, one table of catalog field → frame;
-every mutagen call goes through :class:`Id3` so that its errors name the file.
+every mutagen call goes through :class:`~podcast.tags.mutagen_door.Id3` (in
+:mod:`podcast.tags.mutagen_door`, which the clips use too) so that its errors
+name the file.
 """
 
 from __future__ import annotations
@@ -39,31 +41,37 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-import struct
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import quote, urlsplit, urlunsplit
+from typing import Protocol
 
-import mutagen
 import mutagen.id3 as id3
-import pycountry
 from PIL import Image
 
 from podcast.audio.encode import EncodedAudio
 from podcast.catalog.models import Catalog, Chapter, EpisodeEntry, ShowEntry
 from podcast.paths import episode_page
-from podcast.problems import PodcastError, Problems
+from podcast.problems import Problems
+from podcast.tags.mutagen_door import (
+    UNDETERMINED_LANGUAGE,
+    Builder,
+    Id3,
+    Value,
+    chapter_frames,
+    comment_frame,
+    cover_frame,
+    flag_frame,
+    iso639_2,
+    text_frame,
+    uri,
+    url_frame,
+    write_tagged,
+)
 
-ID3_VERSION = 3
 COVER_MAX_PX = 1400
 COVER_QUALITY = 88
 GENRE = "Podcast"
-UNDETERMINED_LANGUAGE = "und"  # ISO 639-2 for "undetermined"
 
 
 class PublishedIdentity(Protocol):
@@ -74,79 +82,6 @@ class PublishedIdentity(Protocol):
 
     @property
     def audio_relpath(self) -> str: ...
-
-
-class TagError(PodcastError):
-    """A tag could not be written; the message names the file and the frame."""
-
-
-# --- the one door to mutagen ---------------------------------------------------
-
-
-class WFED(id3.TextFrame):
-    """The podcast's feed URL, as Apple writes it: a text frame (with an encoding byte).
-
-    mutagen declares WFED a URL frame (no encoding byte); TagLib and iTunes read
-    it as the text frame Apple writes, so it is written that way.
-    """
-
-
-OWN_FRAMES: dict[str, type[id3.Frame]] = {"WFED": WFED}
-
-
-class Id3:
-    """Every mutagen call of this stage, each naming ``file`` in its error."""
-
-    def __init__(self, file: str):
-        self.file = file
-
-    @contextmanager
-    def _errors(self, what: str) -> Iterator[None]:
-        try:
-            yield
-        except (mutagen.MutagenError, ValueError, TypeError, struct.error, OverflowError) as err:
-            raise TagError(f"{self.file}: {what}: {err}") from err
-
-    def frame(self, frame_id: str, **values: Any) -> id3.Frame:
-        """An ID3 frame of class ``frame_id`` (TIT2, CHAP, …) with ``values``."""
-        frame_class = OWN_FRAMES.get(frame_id) or getattr(id3, frame_id, None)
-        if not (isinstance(frame_class, type) and issubclass(frame_class, id3.Frame)):
-            raise TagError(f"{self.file}: {frame_id}: not an ID3 frame")
-        with self._errors(frame_id):
-            return frame_class(**values)
-
-    def render(self, frames: Sequence[id3.Frame]) -> bytes:
-        """The complete ID3v2.3 tag (header and frames, no padding) as bytes."""
-        with self._errors(f"writing the ID3v2.{ID3_VERSION} tag"):
-            tag = id3.ID3()
-            for frame in frames:
-                tag.add(frame)
-            tag.update_to_v23()  # TDRC → TYER + TDAT, also inside the chapters
-            out = io.BytesIO()
-            tag.save(out, v1=0, v2_version=ID3_VERSION, v23_sep="/", padding=lambda _: 0)
-        return _chapters_in_order(out.getvalue())
-
-
-def _chapters_in_order(tag: bytes) -> bytes:
-    """Put the CHAP frames in the order of their element ids (chp001, chp002, …).
-
-    mutagen orders frames by size, and readers such as ffmpeg list chapters in
-    the order of the frames, not of the CTOC; so the chapters are put in time
-    order where the first of them was.  Frame sizes and so the header stay the same.
-    """
-    header, frames = tag[:10], []
-    offset = 10
-    while offset + 10 <= len(tag) and tag[offset : offset + 4].strip(b"\0"):
-        size = struct.unpack(">I", tag[offset + 4 : offset + 8])[0]
-        frames.append(tag[offset : offset + 10 + size])
-        offset += 10 + size
-    chapters = [f for f in frames if f.startswith(b"CHAP")]
-    if not chapters:
-        return tag
-    first = frames.index(chapters[0])
-    others = [f for f in frames if not f.startswith(b"CHAP")]
-    ordered = sorted(chapters, key=lambda f: f[10 : f.index(b"\0", 10)])
-    return b"".join([header, *others[:first], *ordered, *others[first:], tag[offset:]])
 
 
 # --- what the frames are built from --------------------------------------------
@@ -162,101 +97,6 @@ class TagSource:
     duration: float  # of the encoded audio, in seconds
     language: str | None  # ISO 639-2, None if the show's language has no such code
     cover: bytes  # JPEG
-
-
-Value = Any  # what a table row's getter returns; None means "nothing to write"
-Builder = Callable[[Id3, str, Value], list[id3.Frame]]
-
-
-def text_encoding(*texts: str) -> id3.Encoding:
-    """Latin-1 when every text fits it (the widest support), else UTF-16 (v2.3 has no UTF-8)."""
-    try:
-        for text in texts:
-            text.encode("latin-1")
-    except UnicodeEncodeError:
-        return id3.Encoding.UTF16
-    return id3.Encoding.LATIN1
-
-
-def uri(url: str) -> str:
-    """``url`` as ASCII (IDNA host, percent-encoded path): URL frames are Latin-1 only."""
-    parts = urlsplit(url)
-    netloc = parts.netloc
-    if not netloc.isascii() and parts.hostname:
-        host = parts.hostname
-        netloc = netloc.lower().replace(host, host.encode("idna").decode("ascii"))
-    safe = "/:@!$&'()*+,;=-._~%"
-    return urlunsplit(
-        (
-            parts.scheme,
-            netloc,
-            quote(parts.path, safe=safe),
-            quote(parts.query, safe=safe + "?"),
-            quote(parts.fragment, safe=safe + "?"),
-        )
-    )
-
-
-def text_frame(tags: Id3, frame_id: str, value: Value) -> list[id3.Frame]:
-    texts = [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
-    return [tags.frame(frame_id, encoding=text_encoding(*texts), text=texts)]
-
-
-def url_frame(tags: Id3, frame_id: str, value: Value) -> list[id3.Frame]:
-    return [tags.frame(frame_id, url=uri(value))]
-
-
-def comment_frame(tags: Id3, frame_id: str, value: Value) -> list[id3.Frame]:
-    language, text = value
-    return [tags.frame(frame_id, encoding=text_encoding(text), lang=language, desc="", text=[text])]
-
-
-def flag_frame(tags: Id3, frame_id: str, value: Value) -> list[id3.Frame]:
-    return [tags.frame(frame_id, value=int(value))]
-
-
-def cover_frame(tags: Id3, frame_id: str, value: Value) -> list[id3.Frame]:
-    return [
-        tags.frame(
-            frame_id,
-            encoding=id3.Encoding.LATIN1,
-            mime="image/jpeg",
-            type=id3.PictureType.COVER_FRONT,
-            desc="",
-            data=value,
-        )
-    ]
-
-
-def chapter_frames(tags: Id3, frame_id: str, value: Value) -> list[id3.Frame]:
-    """One CHAP per chapter (TIT2, and WXXX when it has a URL) and a CTOC listing them."""
-    chapters, duration_ms = value
-    starts = [round(c.start * 1000) for c in chapters]
-    ends = [*starts[1:], duration_ms]
-    ids = [f"chp{index:03d}" for index in range(1, len(chapters) + 1)]
-    frames = []
-    for element_id, chapter, start, end in zip(ids, chapters, starts, ends, strict=True):
-        if start >= end:
-            raise TagError(
-                f"{tags.file}: CHAP {chapter.title!r}: starts at {start} ms, "
-                f"not before the end of the audio ({duration_ms} ms)"
-            )
-        sub_frames = text_frame(tags, "TIT2", chapter.title)
-        if chapter.url:
-            url = uri(chapter.url)
-            sub_frames.append(tags.frame("WXXX", encoding=id3.Encoding.LATIN1, desc="", url=url))
-        frames.append(
-            tags.frame(
-                frame_id,
-                element_id=element_id,
-                start_time=start,
-                end_time=end,
-                sub_frames=sub_frames,
-            )
-        )
-    flags = id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED
-    toc = tags.frame("CTOC", element_id="toc", flags=flags, child_element_ids=ids, sub_frames=[])
-    return [*frames, toc]
 
 
 @dataclass(frozen=True)
@@ -328,18 +168,7 @@ def frames_for(source: TagSource, tags: Id3) -> list[id3.Frame]:
     return frames
 
 
-# --- language and cover ----------------------------------------------------------
-
-
-def iso639_2(language: str) -> str | None:
-    """``de``/``de-AT`` → ``deu``; a three-letter code is kept if ISO 639-2 knows it."""
-    code = language.split("-")[0].lower()
-    found = (
-        pycountry.languages.get(alpha_2=code)
-        if len(code) == 2
-        else pycountry.languages.get(alpha_3=code) or pycountry.languages.get(bibliographic=code)
-    )
-    return getattr(found, "alpha_3", None)
+# --- cover ------------------------------------------------------------------------
 
 
 def cover_jpeg(path: Path) -> bytes:
@@ -359,46 +188,7 @@ def cover_jpeg(path: Path) -> bytes:
         return out.getvalue()
 
 
-# --- the audio stream and the tagged file ---------------------------------------
-
-
-def audio_span(path: Path) -> tuple[int, int]:
-    """(offset, length) of the MPEG audio in ``path``: after its ID3v2 tag, before an ID3v1 tag."""
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        head = handle.read(10)
-        start = 0
-        if len(head) == 10 and head[:3] == b"ID3":
-            syncsafe = head[6:10]
-            start = 10 + (syncsafe[0] << 21 | syncsafe[1] << 14 | syncsafe[2] << 7 | syncsafe[3])
-            if head[5] & 0x10:  # footer present
-                start += 10
-        end = size
-        if size - start >= 128:
-            handle.seek(size - 128)
-            if handle.read(3) == b"TAG":
-                end = size - 128
-    return start, end - start
-
-
-def write_tagged(source: Path, tag: bytes, out: Path) -> tuple[int, str]:
-    """Write ``tag`` followed by ``source``'s audio bytes to ``out``; (size, sha256)."""
-    start, length = audio_span(source)
-    digest = hashlib.sha256(tag)
-    tmp = out.with_name(f"{out.name}.{os.getpid()}.{threading.get_ident()}.part")
-    with source.open("rb") as src, tmp.open("wb") as dst:
-        dst.write(tag)
-        src.seek(start)
-        remaining = length
-        while remaining:
-            block = src.read(min(remaining, 1 << 20))
-            if not block:
-                raise TagError(f"{source}: ended early while copying its audio")
-            digest.update(block)
-            dst.write(block)
-            remaining -= len(block)
-    os.replace(tmp, out)
-    return len(tag) + length, digest.hexdigest()
+# --- the tagged file --------------------------------------------------------------
 
 
 def tag_episode(source: TagSource, audio: EncodedAudio, cache: Path, relpath: str) -> EncodedAudio:
@@ -436,15 +226,7 @@ def tag_all(
     Values that cannot be written are added to ``problems`` as warnings.
     """
     show = catalog.show
-    language = iso639_2(show.meta.language)
-    if language is None:
-        problems.warn(
-            show.root / "show.yaml",
-            None,
-            "language",
-            f'"{show.meta.language}" has no ISO 639-2 code: the MP3s get no TLAN frame '
-            f'and their comment says "{UNDETERMINED_LANGUAGE}"',
-        )
+    language = iso639_2(show.meta.language)  # None is a warning of `podcast validate`
     covers: dict[Path, bytes] = {}
     tagged = {}
     for episode in episodes:

@@ -198,9 +198,12 @@ def test_build_normalizes_writes_report_and_caches(catalog_dir, tmp_path, monkey
     )
     result = build(options)
     slug = "folge-14-positiv"
-    report = json.loads((options.output / f"loudness/{slug}.json").read_text())
+    # content-addressed names (loudness/<slug>-<hash8>.json, see podcast.paths)
+    [report_file] = options.output.glob(f"loudness/{slug}-????????.json")
+    [png_file] = options.output.glob(f"loudness/{slug}-????????.png")
+    report = json.loads(report_file.read_text())
     assert report["target"] == -19.0  # the fixture master is mono
-    png = (options.output / f"loudness/{slug}.png").read_bytes()
+    png = png_file.read_bytes()
     assert png.startswith(b"\x89PNG")
     check(options.output / result.media[slug].relpath, -19.0)
     assert not result.audio[slug].cached

@@ -16,7 +16,7 @@ from podcast.cards import (
     TextBlock,
     matplotlib_font_dir,
     quote_layout,
-    quoted,
+    quote_notes,
     render_png,
     render_pptx,
     render_svg,
@@ -24,7 +24,7 @@ from podcast.cards import (
     takeaways_title,
 )
 from podcast.catalog.loader import load_catalog
-from podcast.problems import PodcastError
+from podcast.labels import Labels
 from tests.conftest import edit
 
 LONG_QUOTE = (
@@ -86,7 +86,7 @@ def test_longest_quote_fits_inside_the_card(long_catalog, size):
             assert ink.inside(width, height, margin), (block.name, ink)
     # Nothing cut: the wrapped lines are the whole quote, in „…“.
     quote = layout.text("quote")
-    assert " ".join(quote.lines) == quoted(LONG_QUOTE) == f"„{LONG_QUOTE}“"
+    assert " ".join(quote.lines) == Labels("de").quoted(LONG_QUOTE) == f"„{LONG_QUOTE}“"
     # Text blocks do not overlap each other.
     boxes = sorted((t.box for t in texts if t.name != "heading"), key=lambda b: b.y)
     for upper, lower in itertools.pairwise(boxes):
@@ -156,15 +156,6 @@ def test_card_style_from_show_yaml(catalog_dir):
     assert image.getpixel((2, 2)) == (255, 255, 255)
 
 
-def test_bad_card_colour_and_missing_font_are_named(catalog_dir):
-    edit(catalog_dir / "show.yaml", "timezone:", "cards:\n  accent: nope\ntimezone:")
-    with pytest.raises(PodcastError, match=r"cards\.accent: 'nope' is not a colour"):
-        CardFrame.for_show(load(catalog_dir).show)
-    edit(catalog_dir / "show.yaml", "  accent: nope", "  font: missing.ttf")
-    with pytest.raises(PodcastError, match=r"cards\.font: font file 'missing.ttf' not found"):
-        CardFrame.for_show(load(catalog_dir).show)
-
-
 def test_svg_is_xml_with_the_quote_as_text(long_catalog):
     layout = long_layout(long_catalog, "1080x1080")
     svg = render_svg(layout)
@@ -223,6 +214,32 @@ def test_takeaways_grid_fits(catalog_dir):
             assert isinstance(block, TextBlock)
             for ink in block.ink_boxes():
                 assert ink.inside(width, height, layout.margin)
-    assert takeaways_title(season, None) == "Key Take-Aways Staffel 2"
+    assert takeaways_title(Labels("de"), season, None) == "Key Take-Aways Staffel 2"
     episode = next(e for e in catalog.episodes if e.number == 14)
-    assert takeaways_title(None, episode) == f"Key Take-Aways Folge 14: {episode.title}"
+    assert (
+        takeaways_title(Labels("de"), None, episode) == f"Key Take-Aways Folge 14: {episode.title}"
+    )
+
+
+def test_cards_and_slide_titles_in_the_show_language(catalog_dir):
+    edit(catalog_dir / "show.yaml", "language: de", "language: en")
+    catalog = load(catalog_dir)
+    episode = next(e for e in catalog.episodes if e.number == 14)
+    frame = CardFrame.for_show(catalog.show)
+    layout = quote_layout(frame, episode, "„Short“", "Prof. Dr. Jutta Rump")
+    assert layout.text("episode").text == "Episode 14 with Prof. Dr. Jutta Rump, Professorin"
+    assert layout.text("quote").text == "“Short”"
+    assert takeaways_title(frame.labels, catalog.seasons[0], None) == "Key takeaways: Staffel 2"
+    assert takeaways_title(frame.labels, None, episode) == (
+        f"Key takeaways, episode 14: {episode.title}"
+    )
+    notes = quote_notes(frame.labels, episode, "Erika", 2, 18, "https://example.org/")
+    assert notes == f"Episode 14: {episode.title}\nErika, 00:00:02–00:00:18\nhttps://example.org/"
+
+
+def test_french_cards_use_guillemets(catalog_dir):
+    edit(catalog_dir / "show.yaml", "language: de", "language: fr")
+    catalog = load(catalog_dir)
+    layout = quote_layout(CardFrame.for_show(catalog.show), catalog.episodes[0], "Court.", "E")
+    assert layout.text("quote").text == "«\u00a0Court.\u00a0»"
+    assert layout.text("episode").text.startswith("Épisode 15 avec ")

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from podcast.catalog.loader import load_catalog, slugify
+from podcast.catalog import load_catalog, slugify
 from podcast.cli import cli
 from podcast.problems import CatalogError
 from tests.conftest import edit, make_tone

@@ -13,9 +13,10 @@ import pytest
 from lxml import etree
 
 from podcast.build import BuildOptions, build
+from podcast.catalog.loader import load_catalog
 from podcast.feed.ext.podcastindex import PODCAST_NS, podcast_guid
 from podcast.feed.ext.psc import PSC_NS
-from podcast.feed.rss import cut_at_word
+from podcast.feed.rss import EpisodeMedia, cut_at_word, render_feed
 from podcast.problems import CatalogError
 from tests.conftest import edit
 
@@ -215,3 +216,33 @@ def test_channel_description_longer_than_4000_bytes_is_refused(catalog_dir, tmp_
     [problem] = error.value.problems
     assert (problem.file, problem.line, problem.field) == ("episodes/show.yaml", 3, "description")
     assert "4002 bytes" in problem.message
+
+
+def show_notes(catalog_dir, language: str) -> list[str]:
+    """The content:encoded of every item when the show's language is ``language``."""
+    edit(catalog_dir / "show.yaml", "language: de", f"language: {language}")
+    catalog, problems = load_catalog(catalog_dir)
+    assert catalog is not None, problems
+    episodes = catalog.public_episodes(NOW)
+    media = {
+        e.slug: EpisodeMedia(e.slug, f"{e.slug}.mp3", f"{BASE}{e.slug}.mp3", 1000, 20.0)
+        for e in episodes
+    }
+    root = etree.fromstring(render_feed(catalog, episodes, media, NOW))
+    return root.xpath("channel/item/content:encoded/text()", namespaces=NS)
+
+
+def test_show_notes_in_the_show_language(catalog_dir):
+    for notes in show_notes(catalog_dir, "en"):
+        for heading in ("Guests", "Chapters", "Quotes", "Key takeaways"):
+            assert f"<h3>{heading}</h3>" in notes
+        assert "<p>“Neues Arbeiten bedeutet" in notes and "bleiben.”</p>" in notes
+        assert ">This episode on the website</a>" in notes
+        for german in ("Zu Gast", "Kapitel", "Zitate", "Zum Mitnehmen", "Folge", "„"):
+            assert german not in notes
+
+
+def test_show_notes_in_french(catalog_dir):
+    for notes in show_notes(catalog_dir, "fr-FR"):
+        assert "<h3>Invités</h3>" in notes and "<h3>À retenir</h3>" in notes
+        assert "<p>«\u00a0Neues Arbeiten bedeutet" in notes

@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import urllib.request
-from pathlib import Path
 
 import feedparser
 import podcastparser
@@ -22,7 +21,6 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from click.testing import CliRunner
 
-from podcast.build import BuildOptions, build
 from podcast.cli import cli
 from podcast.paths import INDEX_PATH, LOCK_PATH
 from podcast.problems import PodcastError
@@ -31,65 +29,9 @@ from podcast.publish.local import LocalDestination
 from podcast.publish.plan import feed_enclosures, upload_rank
 from podcast.publish.s3 import S3Destination, cache_control, content_type
 from podcast.writer import file_sha256
-from tests.conftest import EPISODE_YAML, SEASON_YAML, SHOW_YAML, edit
+from tests.conftest import edit
+from tests.publish.showfiles import BASE, add_episode, built_files, enclosure, rebuild
 from tests.s3server import ENV, s3, s3_server  # noqa: F401 (fixtures)
-
-NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
-BASE = "https://cdn.example.org/show/"
-
-
-def write_catalog(root: Path, master: Path, artwork: Path, episodes=(14, 15)) -> Path:
-    season = root / "staffel-2"
-    season.mkdir(parents=True)
-    (root / "show.yaml").write_text(SHOW_YAML, encoding="utf-8")
-    shutil.copy(artwork, root / "artwork.jpg")
-    (season / "season.yaml").write_text(SEASON_YAML, encoding="utf-8")
-    for number in episodes:
-        add_episode(root, number, master)
-    return root
-
-
-def add_episode(root: Path, number: int, master: Path) -> None:
-    episode = root / "staffel-2" / f"folge-{number}"
-    episode.mkdir()
-    text = EPISODE_YAML.format(number=number, date=f"2023-{number - 10:02d}-01")
-    (episode / "episode.yaml").write_text(text, encoding="utf-8")
-    shutil.copy(master, episode / "master.flac")
-
-
-@pytest.fixture(scope="module")
-def show(tmp_path_factory, tone_master, artwork_file):
-    """The fixture show built once: (catalog, build folder)."""
-    base = tmp_path_factory.mktemp("show")
-    catalog = write_catalog(base / "episodes", tone_master, artwork_file)
-    output = base / "feed"
-    build(BuildOptions(catalog=catalog, output=output, cache=base / ".cache", now=NOW, jobs=2))
-    return catalog, output
-
-
-def rebuild(show, tmp_path: Path, change=None) -> Path:
-    """A copy of the show's catalog, changed by ``change(catalog)``, built into tmp_path/feed."""
-    catalog, _ = show
-    copy = tmp_path / "episodes"
-    shutil.copytree(catalog, copy)
-    shutil.copytree(catalog.parent / ".cache", tmp_path / ".cache")
-    if change:
-        change(copy)
-    output = tmp_path / "feed"
-    build(BuildOptions(catalog=copy, output=output, cache=tmp_path / ".cache", now=NOW, jobs=2))
-    return output
-
-
-def enclosure(build_dir: Path, slug: str) -> str:
-    """The relpath of an episode's audio as the built feed names it (it has a content hash)."""
-    [relpath] = [
-        r for r in feed_enclosures((build_dir / "feed.xml").read_bytes()) if f"/{slug}-" in r
-    ]
-    return relpath
-
-
-def built_files(folder: Path) -> dict[str, Path]:
-    return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
 
 
 def bucket_keys(client, bucket: str, prefix: str = "") -> dict[str, int]:

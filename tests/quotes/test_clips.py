@@ -77,3 +77,20 @@ def test_export_mp3_clips(catalog_dir, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["folge-15-weiter-1.mp3"]
     assert abs(probe(out / "folge-15-weiter-1.mp3").duration - 16.0) <= 0.05
     assert (catalog_dir.parent / ".cache" / "clips").is_dir()
+
+
+def test_clip_tags_are_in_the_show_language(catalog_dir, tmp_path):
+    edit(catalog_dir / "show.yaml", "language: de", "language: en-GB")
+    catalog, _ = load_catalog(catalog_dir)
+    ref = next(r for r in all_quotes(catalog.episodes) if r.episode.number == 14)
+    encoded = encode_episode(ref.episode, catalog.show.meta.audio, tmp_path / "cache")
+    tags = ID3(cached_clip(catalog, ref, encoded, tmp_path / "cache"))
+    assert str(tags["TIT2"]).startswith("“Neues Arbeiten bedeutet")
+    assert str(tags["TIT2"]).endswith("”")
+    assert str(tags["TLAN"]) == "eng"
+    [comment] = tags.getall("COMM")
+    assert comment.lang == "eng"
+    assert str(comment) == (
+        f"“{ref.quote.text}” – Prof. Dr. Jutta Rump, Episode 14: {ref.episode.title}"
+    )
+    assert tags.version == (2, 3, 0)  # written through the tags stage's door, as v2.3

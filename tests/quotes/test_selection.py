@@ -91,12 +91,23 @@ def test_json_record(quotes_dir):
     }
 
 
+def test_table_in_english_for_an_english_show(quotes_dir):
+    edit(quotes_dir / "show.yaml", "language: de", "language: en")
+    result = CliRunner().invoke(
+        cli, ["quotes", "--catalog", str(quotes_dir)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 quotes" in result.output and "Episode 15" in result.output
+    assert "Speaker" in result.output and "Folge" not in result.output
+
+
 def test_table_lists_episode_speaker_time_and_first_words(quotes_dir):
     result = CliRunner().invoke(
         cli, ["quotes", "--catalog", str(quotes_dir)], env={"COLUMNS": "200"}
     )
     assert result.exit_code == 0, result.output
-    assert "3 quote(s)" in result.output
+    assert "3 Zitate" in result.output  # the summary in the show's language (de)
+    assert "Sprecher:in" in result.output and "Speaker" not in result.output
     assert "Folge 15" in result.output and "Erika Mustermann" in result.output
     assert "00:00:05" in result.output
     assert "Führung heißt: Verantwortung [teilen]" in result.output  # not eaten as markup
@@ -210,3 +221,14 @@ def test_takeaways_export(quotes_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert (out / "takeaways-folge-14-positiv.png").is_file()
     assert not (out / "takeaways-staffel-2.png").exists()
+
+
+def test_markdown_in_the_show_language(quotes_dir):
+    edit(quotes_dir / "show.yaml", "language: de", "language: en")
+    catalog, _ = load_catalog(quotes_dir)
+    text = quotes_markdown(catalog, select_quotes(catalog, QuoteFilter(episode="15")))
+    assert text.startswith("# Quotes – Der Test-Podcast\n")
+    assert "> “Führung heißt: Verantwortung [teilen] – nicht abgeben.”" in text
+    assert "Episode 15: [Positiv irritierend" in text and "– from 00:00:05]" in text
+    assert "\nTags: Führung\n" in text
+    assert "Zitate" not in text and "Folge" not in text and "„" not in text

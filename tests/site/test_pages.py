@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -86,8 +87,12 @@ def test_every_page_has_feed_link_meta_and_assets(built):
     episode = (options.output / "episodes/folge-14-positiv/index.html").read_text()
     assert '<meta property="og:audio" content="https://cdn.example.org/show/audio/' in episode
     # the build's loudness plot and report are linked from the episode page
-    assert 'src="../../loudness/folge-14-positiv.png"' in episode
-    assert 'href="../../loudness/folge-14-positiv.json" download>Lautheitsbericht' in episode
+    # under content-addressed names (a changed report gets a new name, see podcast.paths)
+    assert re.search(r'src="\.\./\.\./loudness/folge-14-positiv-[0-9a-f]{8}\.png"', episode)
+    assert re.search(
+        r'href="\.\./\.\./loudness/folge-14-positiv-[0-9a-f]{8}\.json" download>Lautheitsbericht',
+        episode,
+    )
     assert (options.output / "assets/player.js").is_file()
 
 

@@ -18,7 +18,7 @@ from PIL import Image
 
 from podcast.build import BuildOptions, build
 from podcast.ffmpeg import run_ffmpeg
-from podcast.tags.id3 import Id3, TagError, iso639_2, text_encoding, uri
+from podcast.tags.mutagen_door import Id3, TagError, iso639_2, text_encoding, uri
 from tests.conftest import edit
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)

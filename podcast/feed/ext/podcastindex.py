@@ -61,6 +61,22 @@ class Transcript:
     rel: str | None = None  # "captions" for timed captions
 
 
+@dataclass(frozen=True)
+class Element:
+    """Any other ``podcast:`` element, written as given (see :mod:`podcast.feed.podcasting20`)."""
+
+    tag: str
+    text: str | None = None
+    attrs: tuple[tuple[str, str | None], ...] = ()
+    children: tuple[Element, ...] = ()
+
+
+def _write_elements(parent, elements: tuple[Element, ...]) -> None:
+    for element in elements:
+        node = _tag(parent, element.tag, element.text, **dict(element.attrs))
+        _write_elements(node, element.children)
+
+
 def _tag(parent, tag: str, text: str | None = None, **attrs: str | None):
     element = xml_elem(f"{{{PODCAST_NS}}}{tag}", parent)
     for key, value in attrs.items():
@@ -89,12 +105,13 @@ def _write_persons(parent, persons: tuple[PersonTag, ...]) -> None:
 
 
 class PodcastindexExtension(BaseExtension):
-    """Channel: ``podcast:guid``, ``podcast:locked``, ``podcast:person``."""
+    """Channel: ``podcast:guid``, ``podcast:locked``, ``podcast:person``, other elements."""
 
     def __init__(self) -> None:
         self._guid: str | None = None
         self._locked: tuple[bool, str | None] | None = None
         self._persons: tuple[PersonTag, ...] = ()
+        self._elements: tuple[Element, ...] = ()
 
     def extend_ns(self):
         return {PREFIX: PODCAST_NS}
@@ -112,6 +129,11 @@ class PodcastindexExtension(BaseExtension):
             self._persons = tuple(persons)
         return self._persons
 
+    def elements(self, elements=None) -> tuple[Element, ...]:
+        if elements is not None:
+            self._elements = tuple(elements)
+        return self._elements
+
     def extend_rss(self, rss_feed):
         channel = rss_feed[0]
         if self._guid:
@@ -120,6 +142,7 @@ class PodcastindexExtension(BaseExtension):
             locked, owner = self._locked
             _tag(channel, "locked", "yes" if locked else "no", owner=owner)
         _write_persons(channel, self._persons)
+        _write_elements(channel, self._elements)
         return rss_feed
 
 
@@ -133,6 +156,12 @@ class PodcastindexEntryExtension(BaseEntryExtension):
         self._soundbites: tuple[Soundbite, ...] = ()
         self._transcripts: tuple[Transcript, ...] = ()
         self._chapters: str | None = None
+        self._elements: tuple[Element, ...] = ()
+
+    def elements(self, elements=None) -> tuple[Element, ...]:
+        if elements is not None:
+            self._elements = tuple(elements)
+        return self._elements
 
     def season(self, number: int, name: str | None = None) -> None:
         self._season = (number, name)
@@ -187,6 +216,7 @@ class PodcastindexEntryExtension(BaseEntryExtension):
             )
         if self._chapters:
             _tag(entry, "chapters", url=self._chapters, type=CHAPTERS_TYPE)
+        _write_elements(entry, self._elements)
         return entry
 
     def extend_atom(self, entry):

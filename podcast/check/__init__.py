@@ -1,0 +1,1 @@
+"""``podcast check``: the published show, fetched as podcast apps and platforms fetch it."""

@@ -1,0 +1,108 @@
+"""The Podcasting 2.0 tags configured in show.yaml and episode.yaml, as feed elements.
+
+Each is written only when configured or derivable: ``podcast:medium`` (always,
+``podcast`` unless set), ``funding``, ``license``, ``location``, ``txt``,
+``updateFrequency``, ``socialInteract``, ``podroll`` with ``remoteItem``, and
+``trailer`` for each published episode of ``type: trailer``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from email.utils import format_datetime
+
+from podcast.catalog.models import EpisodeEntry, ShowEntry
+from podcast.catalog.podcasting20 import License, Location, SocialInteract, Txt
+from podcast.feed.ext.podcastindex import Element
+from podcast.feed.media import EpisodeMedia
+
+
+def _iso(value: dt.date | dt.datetime) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return value.isoformat()
+
+
+def _shared(
+    license: License | None,
+    location: Location | None,
+    txt: Sequence[Txt],
+    social: Sequence[SocialInteract],
+) -> Iterator[Element]:
+    """The tags a channel and an item have alike."""
+    if license is not None:
+        yield Element("license", license.identifier, (("url", license.url),))
+    if location is not None:
+        yield Element("location", location.name, (("geo", location.geo), ("osm", location.osm)))
+    for entry in txt:
+        yield Element("txt", entry.text, (("purpose", entry.purpose),))
+    for thread in social:
+        priority = str(thread.priority) if thread.priority is not None else None
+        yield Element(
+            "socialInteract",
+            None,
+            (
+                ("protocol", thread.protocol),
+                ("uri", thread.uri),
+                ("accountId", thread.account_id),
+                ("accountUrl", thread.account_url),
+                ("priority", priority),
+            ),
+        )
+
+
+def channel_elements(
+    show: ShowEntry, episodes: Sequence[EpisodeEntry], media: Mapping[str, EpisodeMedia]
+) -> list[Element]:
+    meta = show.meta
+    elements = [Element("medium", meta.medium)]
+    elements += [Element("funding", f.text, (("url", f.url),)) for f in meta.funding]
+    elements += _shared(meta.license, meta.location, meta.txt, meta.social_interact)
+    if meta.update_frequency is not None:
+        frequency = meta.update_frequency
+        dtstart = _iso(frequency.dtstart) if frequency.dtstart is not None else None
+        elements.append(
+            Element(
+                "updateFrequency",
+                frequency.text,
+                (
+                    ("complete", "true" if frequency.complete else None),
+                    ("dtstart", dtstart),
+                    ("rrule", frequency.rrule),
+                ),
+            )
+        )
+    if meta.podroll:
+        items = tuple(
+            Element(
+                "remoteItem",
+                None,
+                (("feedGuid", r.feed_guid), ("feedUrl", r.feed_url), ("medium", r.medium)),
+            )
+            for r in meta.podroll
+        )
+        elements.append(Element("podroll", None, (), items))
+    for episode in episodes:
+        if episode.meta.type != "trailer":
+            continue
+        item = media[episode.slug]
+        elements.append(
+            Element(
+                "trailer",
+                episode.title[:128],
+                (
+                    ("pubdate", format_datetime(episode.published)),
+                    ("url", show.enclosure_url(item.url)),
+                    ("length", str(item.size)),
+                    ("type", item.mime),
+                    ("season", str(episode.season.number)),
+                ),
+            )
+        )
+    return elements
+
+
+def item_elements(episode: EpisodeEntry) -> list[Element]:
+    meta = episode.meta
+    return list(_shared(meta.license, meta.location, meta.txt, meta.social_interact))
