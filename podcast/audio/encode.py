@@ -155,7 +155,7 @@ def encode_episode(
     plot.write_bytes(draw_plot(report, entry.meta.title))
     result = EncodedAudio(
         out,
-        MP3(out).info.length,
+        MP3(out).info.length,  # type: ignore[attr-defined]  # mutagen: an MP3 has info
         out.stat().st_size,
         file_sha256(out),
         master_sha256,

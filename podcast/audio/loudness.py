@@ -31,9 +31,9 @@ from typing import IO
 
 import numpy as np
 
+from podcast.audio.bs1770 import integrated, k_weighting_filter, loudness_range, short_term
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
 
-ABSOLUTE_GATE = -70.0
 SEGMENT = 0.1  # seconds; gating blocks are 4 segments, short-term windows 30
 CHUNK_SECONDS = 2.0
 PIPE_SIZE = 1 << 20
@@ -99,38 +99,6 @@ class Loudness:
 
 def db(value: float) -> float:
     return 20 * math.log10(value) if value > 0 else -math.inf
-
-
-def _k_weighting(rate: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """The BS.1770 K-weighting at ``rate``: (b0, b1, b2, a0, a1, a2) of shelf and RLB high-pass."""
-    f0, gain, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
-    k = math.tan(math.pi * f0 / rate)
-    vh = 10 ** (gain / 20)
-    vb = vh**0.4996667741545416
-    a0 = 1 + k / q + k * k
-    shelf = (
-        (vh + vb * k / q + k * k) / a0,
-        2 * (k * k - vh) / a0,
-        (vh - vb * k / q + k * k) / a0,
-        1.0,
-        2 * (k * k - 1) / a0,
-        (1 - k / q + k * k) / a0,
-    )
-    f0, q = 38.13547087602444, 0.5003270373238773
-    k = math.tan(math.pi * f0 / rate)
-    a0 = 1 + k / q + k * k
-    highpass = (1.0, -2.0, 1.0, 1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0)
-    return shelf, highpass
-
-
-def k_weighting_filter(rate: int) -> str:
-    """The K-weighting as an ffmpeg filter chain (double precision)."""
-    stages = []
-    for b0, b1, b2, a0, a1, a2 in _k_weighting(rate):
-        stages.append(
-            f"biquad=b0={b0!r}:b1={b1!r}:b2={b2!r}:a0={a0!r}:a1={a1!r}:a2={a2!r}:precision=f64"
-        )
-    return ",".join(stages)
 
 
 def _firwin_kaiser(numtaps: int, cutoff: float, beta: float) -> np.ndarray:
@@ -287,48 +255,6 @@ class LoudnessMeter:
         self._peaks(np.concatenate([tail, pad]))
 
 
-def _lufs(energy: np.ndarray | float) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        return -0.691 + 10 * np.log10(energy)
-
-
-def _windows(segments: np.ndarray, size: int) -> np.ndarray:
-    """Mean energy of every run of ``size`` segments (hop: one segment)."""
-    if len(segments) < size:
-        return np.zeros(0)
-    sums = np.cumsum(np.concatenate([[0.0], segments]))
-    return (sums[size:] - sums[:-size]) / size
-
-
-def integrated(segments: np.ndarray) -> float:
-    blocks = _windows(segments, 4)
-    blocks = blocks[_lufs(blocks) > ABSOLUTE_GATE]
-    if not len(blocks):
-        return -math.inf
-    relative = _lufs(blocks.mean()) - 10
-    gated = blocks[_lufs(blocks) > relative]
-    return float(_lufs(gated.mean()))
-
-
-def loudness_range(segments: np.ndarray) -> float:
-    loud = _lufs(_windows(segments, 30))
-    loud = loud[loud > ABSOLUTE_GATE]
-    if not len(loud):
-        return 0.0
-    relative = _lufs(np.mean(10 ** ((loud + 0.691) / 10))) - 20
-    loud = loud[loud > relative]
-    if not len(loud):
-        return 0.0
-    low, high = np.percentile(loud, [10, 95])
-    return float(high - low)
-
-
-def short_term(segments: np.ndarray) -> tuple[float, ...]:
-    """Short-term loudness once per second (window ending at each second), −70 floor."""
-    loud = _lufs(_windows(segments, 30))[::10]
-    return tuple(round(max(float(v), ABSOLUTE_GATE), 2) for v in loud)
-
-
 def measure(path: Path, channels: int | None = None) -> Loudness:
     """Measure the audio file ``path`` (mixed to ``channels`` if given)."""
     from podcast.ffmpeg import probe
@@ -418,15 +344,16 @@ def _run(
         assert process.stdout is not None and process.stderr is not None
         widen_pipe(process.stdout)
         errors: list[bytes] = []
-        reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
+        stderr = process.stderr
+        reader = threading.Thread(target=lambda: errors.append(stderr.read()))
         reader.start()
         leftover = b""
         while data := process.stdout.read(chunk):
             data = leftover + data
             usable = len(data) // frame * frame
             leftover = data[usable:]
-            both = np.frombuffer(data, dtype=np.int16, count=usable // 2).reshape(-1, width)
-            both = both.astype(np.float32) * np.float32(1 / (32768 * PIPE_SCALE))
+            pcm = np.frombuffer(data, dtype=np.int16, count=usable // 2).reshape(-1, width)
+            both = pcm.astype(np.float32) * np.float32(1 / (32768 * PIPE_SCALE))
             if loudness and meter.band:
                 meter.feed(
                     np.ascontiguousarray(both[:, :channels]),

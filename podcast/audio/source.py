@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.audio.loudness import layout
-from podcast.catalog.loader import MIN_SAMPLE_RATE
+from podcast.catalog.assets import MIN_SAMPLE_RATE
 from podcast.ffmpeg import FfmpegError, StreamInfo, probe
 from podcast.problems import PodcastError
 
