@@ -35,7 +35,7 @@ from podcast.audio.bs1770 import integrated, k_weighting_filter, loudness_range,
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
 
 SEGMENT = 0.1  # seconds; gating blocks are 4 segments, short-term windows 30
-CHUNK_SECONDS = 2.0
+CHUNK_SECONDS = 1.0
 PIPE_SIZE = 1 << 20
 # The meter's PCM comes as 16-bit integers, a quarter of full scale: half the bytes of float
 # through the pipe, 12 dB of headroom for K-weighted and decoded overs, and a resolution
@@ -43,7 +43,7 @@ PIPE_SIZE = 1 << 20
 PIPE_SCALE = 0.25
 # ffmpeg's filters and pipe writes work frame by frame: 16384 samples, not the demuxers'
 # 1024 or so, cut its CPU time to a third (fewer frames, fewer and larger writes)
-REFRAME = "asetnsamples=n=16384:p=0"
+REFRAME = "asetnsamples=n=8192:p=0"
 OVERSAMPLE = 4
 TAPS_PER_PHASE = 32
 # Intersample peaks more than 2 dB over the sample peak do not occur in band-limited audio

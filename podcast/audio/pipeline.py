@@ -37,7 +37,7 @@ from podcast.audio.source import OUTPUT_RATE, AudioError, Source
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
 from podcast.progress import PassProgress
 
-CHUNK_SECONDS = 2.0
+CHUNK_SECONDS = 1.0
 # LAME's own low-pass by bit rate (lame.c, optimum_bandwidth), set explicitly so that every
 # LAME build cuts the same band, and applied before the limiter too: the peaks the limiter
 # holds under the ceiling are then the peaks of what LAME encodes
