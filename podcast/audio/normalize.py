@@ -47,8 +47,12 @@ __all__ = ["AudioError", "LoudnessReport", "LoudnessTarget", "Source", "normaliz
 CODEC_LOSS = 0.4
 TOLERANCE = 0.2  # LU: an MP3 further than this from the target is encoded once more
 # dB under the ceiling the limiter aims: what MP3 encoding adds to the peaks it held, with
-# the same low-pass before the limiter as in LAME (measured: -0.4 to +0.1 dB at 64-128 kbit/s)
+# the same low-pass before the limiter as in LAME (measured at 128 kbit/s stereo: -0.4 to
+# +0.1 dB; at 64 kbit/s mono, where LAME's noise is higher: -0.6 to +1.1 dB)
 PEAK_ALLOWANCE = 0.1
+LOW_BITRATE = 96  # kbit/s and less: the limiter aims LOW_BITRATE_ALLOWANCE under the ceiling
+LOW_BITRATE_ALLOWANCE = 0.8
+RETRY_FACTOR = 1.5  # an overshoot need not shrink as fast as the limiter's ceiling
 RETRY_MARGIN = 0.1  # dB under the ceiling the corrective encode aims for an MP3 that was over
 SPLIT_MINIMUM = 60.0  # s: longer masters are measured in two halves in parallel
 
@@ -91,6 +95,10 @@ def measure_source(
         raise AudioError(f"{source.master}: does not decode ({error})") from None
 
 
+def peak_allowance(target: LoudnessTarget) -> float:
+    return LOW_BITRATE_ALLOWANCE if target.bitrate <= LOW_BITRATE else PEAK_ALLOWANCE
+
+
 def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, str, list[str]]:
     """The first encode's plan, the mode and the notes."""
     # the gain is planned on the master low-passed as the encoder will have it (the input's
@@ -99,7 +107,7 @@ def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, s
     if math.isnan(basis):
         basis = measured.integrated
     gain = target.loudness + CODEC_LOSS - basis
-    aim = target.true_peak - PEAK_ALLOWANCE
+    aim = target.true_peak - peak_allowance(target)
     linear = EncodePlan(gain, aim, target.channels, target.bitrate)
     if measured.true_peak + gain <= aim:
         return linear, "linear", []
@@ -135,10 +143,10 @@ def _correction(
     else:
         gain += miss
     if ceiling is not None and over > 0:
-        # the MP3's peaks came out over the ceiling: the limiter aims lower by twice the
-        # overshoot (it need not shrink as fast as the limiter's ceiling: MP3 noise on
-        # broadband bursts), as there is no third encode
-        ceiling -= 2 * (output.true_peak - (target.true_peak - RETRY_MARGIN))
+        # the MP3's peaks came out over the ceiling: the limiter aims lower by more than the
+        # overshoot (MP3 noise on broadband bursts does not shrink with the peaks), as there
+        # is no third encode
+        ceiling -= RETRY_FACTOR * (output.true_peak - (target.true_peak - RETRY_MARGIN))
     return EncodePlan(gain, ceiling, plan.channels, plan.bitrate)
 
 
