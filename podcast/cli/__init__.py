@@ -19,6 +19,7 @@ from podcast.cli.build import build_command, publish_command
 from podcast.cli.catalog import schema, validate
 from podcast.cli.check import check
 from podcast.cli.common import print_problems
+from podcast.cli.importer import import_command
 from podcast.cli.quotes import quotes, takeaways
 from podcast.cli.serve import serve
 from podcast.problems import CatalogError, PodcastError, Severity
@@ -83,5 +84,6 @@ for command in (
     normalize,
     serve,
     check,
+    import_command,
 ):
     cli.add_command(command)
