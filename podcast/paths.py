@@ -35,9 +35,41 @@ def page_file(page: str) -> str:
     return page + "index.html"
 
 
-def card_path(episode: EpisodeEntry, quote_index: int, extension: str = "png") -> str:
-    """The quote card of ``episode.meta.quotes[quote_index]``."""
-    return f"cards/{episode.slug}-{quote_index + 1}.{extension}"
+#: the card shapes the build makes of every quote: name -> size (16:9 is the plain card)
+CARD_SHAPES = {"16x9": "1920x1080", "1x1": "1080x1080", "9x16": "1080x1920"}
+VIDEO_SHAPES = ("16x9", "9x16")
+DECKS = "decks/"  # slide decks (PPTX) for editors
+ALL_QUOTES_DECK = DECKS + "quotes.pptx"
+ALL_TAKEAWAYS_DECK = DECKS + "takeaways.pptx"
+
+
+def card_path(
+    episode: EpisodeEntry, quote_index: int, extension: str = "png", shape: str = "16x9"
+) -> str:
+    """The quote card of ``episode.meta.quotes[quote_index]``: 'cards/x-1.png' at 16:9,
+    'cards/x-1-1x1.png' and 'cards/x-1-9x16.png' in the other shapes."""
+    suffix = "" if shape == "16x9" else f"-{shape}"
+    return f"cards/{episode.slug}-{quote_index + 1}{suffix}.{extension}"
+
+
+def video_path(episode: EpisodeEntry, quote_index: int, shape: str = "16x9") -> str:
+    """The quote's video (card, soundbite, captions): 'videos/x-1-16x9.mp4'."""
+    return f"videos/{episode.slug}-{quote_index + 1}-{shape}.mp4"
+
+
+def season_deck_path(season: SeasonEntry) -> str:
+    """Every published quote of the season as one slide deck."""
+    return f"{DECKS}quotes-{season.slug}.pptx"
+
+
+def episode_deck_path(episode: EpisodeEntry) -> str:
+    """The episode's quotes as one slide deck."""
+    return f"{DECKS}quotes-{episode.slug}.pptx"
+
+
+def takeaways_path(slug: str, extension: str) -> str:
+    """The takeaway slide of a season or episode (by its slug), as PPTX or PNG."""
+    return f"{DECKS}takeaways-{slug}.{extension}"
 
 
 def clip_path(episode: EpisodeEntry, quote_index: int) -> str:

@@ -9,6 +9,7 @@ the right moment of the file listeners get.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -34,6 +35,15 @@ def _shift_stamp(match: re.Match[str], offset: float) -> str:
     return format_timestamp(total + offset).replace(".", separator)
 
 
+def shift_json_transcript(text: str, offset: float) -> str:
+    """Every segment of a Podcasting 2.0 JSON transcript moved by ``offset`` seconds."""
+    data = json.loads(text)
+    for segment in data.get("segments", []):
+        for key in ("startTime", "endTime"):
+            segment[key] = round(segment[key] + offset, 3)
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
 def shift_transcript(text: str, offset: float) -> str:
     """Every cue timing of a VTT/SRT text moved by ``offset`` seconds."""
     lines = []
@@ -49,7 +59,8 @@ def shift_episode(episode: EpisodeEntry, offset: float, cache: Path) -> EpisodeE
     meta = episode.meta
     chapters = tuple(c.model_copy(update={"start": c.start + offset}) for c in meta.chapters)
     quotes = tuple(
-        q.model_copy(update={"start": q.start + offset, "end": q.end + offset}) for q in meta.quotes
+        q.model_copy(update={"start": q.start + offset, "end": q.end + offset})
+        for q in episode.quotes
     )
     transcript = episode.transcript
     if transcript is not None:
@@ -58,7 +69,9 @@ def shift_episode(episode: EpisodeEntry, offset: float, cache: Path) -> EpisodeE
         if not shifted.is_file():
             shifted.parent.mkdir(parents=True, exist_ok=True)
             text = transcript.read_text(encoding="utf-8-sig")
-            shifted.write_text(shift_transcript(text, offset), encoding="utf-8")
+            json_file = transcript.suffix.lower() == ".json"
+            shift = shift_json_transcript if json_file else shift_transcript
+            shifted.write_text(shift(text, offset), encoding="utf-8")
         transcript = shifted
     return episode.model_copy(
         update={

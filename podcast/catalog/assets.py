@@ -154,7 +154,8 @@ class Assets:
                 self._add(
                     source,
                     loc,
-                    f'file "{meta.transcript}" not found (expected a .vtt or .srt transcript)',
+                    f'file "{meta.transcript}" not found '
+                    "(expected a .vtt, .srt or .json transcript)",
                 )
                 return None
         else:

@@ -56,6 +56,8 @@ def check_quote(
     index: int, quote: Quote, duration: float, source: YamlSource, problems: Problems
 ) -> None:
     """A quote ends after it starts, inside the audio, and lasts as long as a soundbite."""
+    if quote.start is None or quote.end is None:
+        return  # not found in the transcript: resolve_quotes has said why
     length = format_timestamp(duration)
     for key in ("start", "end"):
         value = getattr(quote, key)

@@ -31,6 +31,7 @@ from podcast.catalog.models import (
 )
 from podcast.catalog.names import ARTWORK_NAMES, EPISODE_FILE, SEASON_FILE, slugify
 from podcast.catalog.people import resolve_people, resolve_speakers
+from podcast.catalog.quotetimes import resolve_quotes
 from podcast.catalog.show import load_show, stand_in_show
 from podcast.catalog.yamlsource import YamlSource
 from podcast.problems import Problems
@@ -75,6 +76,15 @@ def load_episode(
         found = next((folder / n for n in ARTWORK_NAMES if (folder / n).is_file()), None)
         artwork = found and assets.artwork(found, found.name, source, ("artwork",))
     transcript = assets.transcript(folder, meta, source, audio.duration if audio else None)
+    meta = resolve_quotes(
+        meta,
+        transcript,
+        audio.duration if audio is not None else None,
+        show.meta.quotes,
+        show.meta.language,
+        source,
+        problems,
+    )
     check_description(meta, source, problems)
     if audio is None:
         return None, source

@@ -225,6 +225,23 @@ class CardStyle(Model):
     heading: str | None = Field(
         None, description="Heading of every card; default: the show title up to its first '. '"
     )
+    video: bool = Field(
+        False, description="Also make a video (MP4, 16:9 and 9:16) of every quote in the build"
+    )
+
+
+class QuoteSettings(Model):
+    """How quotes without times are found in the episode's transcript."""
+
+    margin: float = Field(
+        0.25, ge=0, le=5, description="Seconds of audio added before and after a found quote"
+    )
+    min_match: float = Field(
+        0.7,
+        gt=0,
+        le=1,
+        description="Share of a quote's words a passage must match for its times to be found",
+    )
 
 
 class Takeaway(Model):
@@ -276,6 +293,7 @@ class ShowFile(Model):
     people: dict[str, Person] = Field(default_factory=dict)
     audio: AudioSettings = AudioSettings()
     cards: CardStyle = CardStyle()
+    quotes: QuoteSettings = QuoteSettings()
     links: dict[str, HttpUrl] = Field(
         default_factory=dict, description="Where else to subscribe, e.g. Apple Podcasts: https://…"
     )
@@ -322,11 +340,24 @@ class Chapter(Model):
 
 
 class Quote(Model):
+    """A quote as episode.yaml gives it: without times, they are found in the transcript."""
+
     text: NonEmpty
     speaker: NonEmpty = Field(description="A person key, or the name of a guest or host")
+    start: Timestamp | None = Field(
+        None, description="Where it starts; found in the transcript when left out"
+    )
+    end: Timestamp | None = Field(
+        None, description="Where it ends; found in the transcript when left out"
+    )
+    tags: tuple[str, ...] = Field(default_factory=tuple)
+
+
+class TimedQuote(Quote):
+    """A quote whose times are known: given in episode.yaml, or found by the loader."""
+
     start: Timestamp
     end: Timestamp
-    tags: tuple[str, ...] = Field(default_factory=tuple)
 
 
 class EpisodeFile(Model):
@@ -426,6 +457,14 @@ class EpisodeEntry(Model):
     @property
     def explicit(self) -> bool | None:
         return self.meta.explicit
+
+    @property
+    def quotes(self) -> tuple[TimedQuote, ...]:
+        """The quotes with their times (the loader has found those episode.yaml leaves out)."""
+        return tuple(
+            q if isinstance(q, TimedQuote) else TimedQuote.model_validate(q.model_dump())
+            for q in self.meta.quotes
+        )
 
     def speaker(self, quote: Quote) -> Person | None:
         for person in (*self.guests, *self.hosts):

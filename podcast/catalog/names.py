@@ -9,7 +9,7 @@ SHOW_FILE = "show.yaml"
 SEASON_FILE = "season.yaml"
 EPISODE_FILE = "episode.yaml"
 ARTWORK_NAMES = ("artwork.jpg", "artwork.jpeg", "artwork.png")
-TRANSCRIPT_NAMES = ("transcript.vtt", "transcript.srt")
+TRANSCRIPT_NAMES = ("transcript.vtt", "transcript.srt", "transcript.json")
 
 _TRANSLITERATE = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}

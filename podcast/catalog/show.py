@@ -108,7 +108,11 @@ def stand_in_show(root: Path, source: YamlSource) -> ShowEntry | None:
             continue
         if folder.is_dir():
             roots.append(folder)
-    known: dict[str, Any] = {"people": people, "hosts": ()}  # what episodes look up
+    known: dict[str, Any] = {  # what episodes look up
+        "people": people,
+        "hosts": (),
+        "language": str(data.get("language") or "en"),  # quotes are read in it
+    }
     meta = ShowFile.model_construct(**known)
     return ShowEntry.model_construct(
         meta=meta,

@@ -1,12 +1,16 @@
-"""Transcripts in WebVTT and SubRip: parsed into cues, so they can be checked and shown."""
+"""Transcripts in WebVTT, SubRip and Podcasting 2.0 JSON: parsed into cues, so they can be
+checked, shown and searched for quotes."""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from podcast.mime import TRANSCRIPT_SUFFIXES
+TRANSCRIPT_SUFFIXES = (".vtt", ".srt", ".json")
 
 _TIMING = re.compile(
     r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})\s*-->\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})"
@@ -40,10 +44,14 @@ _VOICE = re.compile(r"^<v(?:\.[^ >]*)?\s+([^>]+)>(.*?)(?:</v>)?$", re.S)
 
 
 def parse_transcript(path: Path) -> list[Cue]:
-    """Cues of a .vtt or .srt file; :class:`TranscriptError` names the bad line."""
+    """Cues of a .vtt, .srt or .json file; :class:`TranscriptError` names the bad line."""
     suffix = path.suffix.lower()
     if suffix not in TRANSCRIPT_SUFFIXES:
-        raise TranscriptError(0, f'"{path.name}" is not a transcript (expected .vtt or .srt)')
+        raise TranscriptError(
+            0, f'"{path.name}" is not a transcript (expected .vtt, .srt or .json)'
+        )
+    if suffix == ".json":
+        return parse_json_transcript(path.read_text(encoding="utf-8-sig"))
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     if suffix == ".vtt" and (not lines or not lines[0].startswith("WEBVTT")):
         raise TranscriptError(1, 'expected "WEBVTT" on the first line')
@@ -74,4 +82,43 @@ def parse_transcript(path: Path) -> list[Cue]:
         cues.append(Cue(start, end, text, speaker, timing_line))
     if not cues:
         raise TranscriptError(1, "no cues found")
+    return cues
+
+
+def _segment_time(segment: dict[str, Any], key: str, number: int) -> float:
+    value = segment.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise TranscriptError(
+            0, f"segments[{number}].{key}: expected a time in seconds, found {value!r}"
+        )
+    if value < 0:
+        raise TranscriptError(0, f"segments[{number}].{key}: {value} is negative")
+    return float(value)
+
+
+def parse_json_transcript(text: str) -> list[Cue]:
+    """Cues of a Podcasting 2.0 JSON transcript: ``{"segments": [{"startTime", "endTime",
+    "body", "speaker"}]}`` (segments often hold one word each)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise TranscriptError(error.lineno, f"not JSON ({error.msg})") from None
+    segments = data.get("segments") if isinstance(data, dict) else None
+    if not isinstance(segments, list):
+        raise TranscriptError(1, 'expected an object with a list "segments"')
+    cues: list[Cue] = []
+    for number, segment in enumerate(segments):
+        if not isinstance(segment, dict):
+            raise TranscriptError(0, f"segments[{number}]: expected an object")
+        start = _segment_time(segment, "startTime", number)
+        end = _segment_time(segment, "endTime", number)
+        if end < start:
+            raise TranscriptError(0, f"segments[{number}]: ends before it starts")
+        body = segment.get("body")
+        if not isinstance(body, str):
+            raise TranscriptError(0, f'segments[{number}].body: expected text, found {body!r}')
+        speaker = segment.get("speaker")
+        cues.append(Cue(start, end, body.strip(), speaker if isinstance(speaker, str) else None))
+    if not cues:
+        raise TranscriptError(1, "no segments found")
     return cues

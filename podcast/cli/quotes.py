@@ -97,7 +97,8 @@ def quotes(ctx: click.Context, catalog: Path, as_json: bool, **filters) -> None:
 
 FORMAT_HELP = (
     "png/svg: one card per quote; pptx: one deck (quotes.pptx), a slide per quote; "
-    "md: quotes.md with links into the episodes; mp3: one soundbite clip per quote."
+    "md: quotes.md with links into the episodes; mp3: one soundbite clip per quote; "
+    "mp4: two videos per quote (16:9 and 9:16: card, soundbite, captions)."
 )
 
 
@@ -133,12 +134,12 @@ def _export_options(formats: tuple[str, ...], help_text: str):
 @quotes.command("export")
 @CATALOG_OPTION
 @_quote_filters
-@_export_options(("png", "svg", "pptx", "md", "mp3"), FORMAT_HELP)
+@_export_options(("png", "svg", "pptx", "md", "mp3", "mp4"), FORMAT_HELP)
 @click.pass_context
 def quotes_export(
     ctx: click.Context, catalog: Path, fmt: str, out: Path, size: str, **filters
 ) -> None:
-    """Write the selected quotes as cards, a slide deck, Markdown or soundbite clips.
+    """Write the selected quotes as cards, a slide deck, Markdown, soundbite clips or videos.
 
     \b
     Files are named like the cards in the build: <episode-slug>-<n>.png.
@@ -164,6 +165,35 @@ def quotes_export(
         progress=lambda name: click.echo(f"  {name}", err=True),
     )
     click.echo(f"wrote {len(files)} file(s) for {len(refs)} quote(s) into {out}/")
+
+
+@quotes.command("locate")
+@CATALOG_OPTION
+@click.option("--episode", default=None, help="Only this episode: its number or part of its slug.")
+@click.option("--season", type=int, default=None, help="Only this season (its number).")
+def quotes_locate(catalog: Path, episode: str | None, season: int | None) -> None:
+    """Print each quote's start and end as found in the transcript, as YAML to paste.
+
+    \b
+    The catalog's files are not changed. Times are padded by show.yaml's
+    quotes: margin (seconds) and lie on the master's timeline, as episode.yaml
+    gives them. A quote without start: and end: gets these times when the
+    catalog is loaded; this command shows them, so they can be written down.
+    """
+    from podcast.build import BuildOptions, validate
+    from podcast.quotes.locate import locate_lines
+    from podcast.quotes.selection import QuoteFilter
+
+    loaded, problems = validate(BuildOptions(catalog=catalog))
+    print_problems(problems.warnings)
+    wanted = QuoteFilter(season=season, episode=episode)
+    episodes = sorted(
+        (e for e in loaded.episodes if wanted.matches_episode(e)),
+        key=lambda e: (e.published, e.number or 0, e.slug),
+    )
+    if not any(e.meta.quotes for e in episodes):
+        raise PodcastError("no episode with quotes matches: nothing to locate")
+    click.echo("\n".join(locate_lines(loaded, episodes)).rstrip())
 
 
 @click.group()

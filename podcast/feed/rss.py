@@ -148,7 +148,7 @@ def render_feed(
             + [_person(p, "host", images) for p in episode.hosts]
         )
         pi.soundbites(
-            Soundbite(q.start, q.end - q.start, cut_at_word(q.text)) for q in episode.meta.quotes
+            Soundbite(q.start, q.end - q.start, cut_at_word(q.text)) for q in episode.quotes
         )
         if item.transcript_url and item.transcript_type:
             rel = "captions" if item.transcript_type == "text/vtt" else None

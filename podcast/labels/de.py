@@ -72,6 +72,26 @@ TABLE = MappingProxyType(
         # the feed's show notes
         "notes_takeaways": "Zum Mitnehmen",
         "on_website": "Die Folge auf der Website",
+        # files for editors: cards, decks, soundbites, videos
+        "for_editors": "Für Folien und Beiträge",
+        "editors_intro": (
+            "Foliensätze mit bearbeitbarem Text; Folge und Zeit jedes Zitats stehen in den "
+            "Notizen."
+        ),
+        "deck_all": "Alle Zitate als Folien (PPTX)",
+        "deck_season": "Zitate aus {title} als Folien (PPTX)",
+        "deck_episode": "Die Zitate dieser Folge als Folien (PPTX)",
+        "takeaways_all": "Alle Take-Away-Folien (PPTX)",
+        "takeaways_png": "Take-Away-Folie: {title} (PNG)",
+        "takeaways_pptx": "Take-Away-Folie: {title} (PPTX)",
+        "quote_files": "Dateien zu diesem Zitat",
+        "card_16x9": "Karte 16:9",
+        "card_1x1": "Karte 1:1",
+        "card_9x16": "Karte 9:16",
+        "soundbite": "Hörschnipsel (MP3, {seconds} s)",
+        "video_16x9": "Video 16:9 (MP4)",
+        "video_9x16": "Video 9:16 (MP4)",
+        "clip_length": "{seconds} s",
         # cards, slides and clips
         "with_guests": "mit {names}",
         "and": "und",

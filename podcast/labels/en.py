@@ -72,6 +72,26 @@ TABLE = MappingProxyType(
         # the feed's show notes
         "notes_takeaways": "Key takeaways",
         "on_website": "This episode on the website",
+        # files for editors: cards, decks, soundbites, videos
+        "for_editors": "For slides and posts",
+        "editors_intro": (
+            "Slide decks with editable text; the episode and time of each quote are in the "
+            "speaker notes."
+        ),
+        "deck_all": "All quotes as slides (PPTX)",
+        "deck_season": "Quotes of {title} as slides (PPTX)",
+        "deck_episode": "This episode's quotes as slides (PPTX)",
+        "takeaways_all": "All takeaway slides (PPTX)",
+        "takeaways_png": "Takeaway slide: {title} (PNG)",
+        "takeaways_pptx": "Takeaway slide: {title} (PPTX)",
+        "quote_files": "Files for this quote",
+        "card_16x9": "Card 16:9",
+        "card_1x1": "Card 1:1",
+        "card_9x16": "Card 9:16",
+        "soundbite": "Soundbite (MP3, {seconds} s)",
+        "video_16x9": "Video 16:9 (MP4)",
+        "video_9x16": "Video 9:16 (MP4)",
+        "clip_length": "{seconds} s",
         # cards, slides and clips
         "with_guests": "with {names}",
         "and": "and",

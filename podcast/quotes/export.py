@@ -2,8 +2,9 @@
 
 ``podcast quotes export`` and ``podcast takeaways export`` call :func:`export_quotes`
 and :func:`export_takeaways`; ``podcast build`` calls :func:`build_cards`, which
-puts every public quote's PNG card (and clip) into the build, re-rendering only
-what changed (cached in ``.cache/cards`` and ``.cache/clips``).
+puts every public quote's PNG cards (and clip), the slide decks and the takeaway
+slides into the build, re-rendering only what changed (cached in ``.cache/cards``,
+``.cache/clips``, ``.cache/slides`` and ``.cache/decks``, see :mod:`.decks`).
 """
 
 from __future__ import annotations
@@ -28,9 +29,21 @@ from podcast.cards import (
 )
 from podcast.catalog.models import Catalog, EpisodeEntry
 from podcast.labels import Labels
-from podcast.paths import card_path, clip_path
+from podcast.paths import (
+    ALL_QUOTES_DECK,
+    ALL_TAKEAWAYS_DECK,
+    CARD_SHAPES,
+    VIDEO_SHAPES,
+    card_path,
+    clip_path,
+    episode_deck_path,
+    season_deck_path,
+    takeaways_path,
+    video_path,
+)
 from podcast.progress import FileProgress
 from podcast.quotes.clips import cached_clip
+from podcast.quotes.decks import cached_card, cached_deck
 from podcast.quotes.selection import (
     QuoteFilter,
     QuoteRef,
@@ -38,9 +51,10 @@ from podcast.quotes.selection import (
     quote_time_url,
     quotes_markdown,
 )
+from podcast.quotes.video import cached_video
 from podcast.writer import Writer
 
-QUOTE_FORMATS = ("png", "svg", "pptx", "md", "mp3")
+QUOTE_FORMATS = ("png", "svg", "pptx", "md", "mp3", "mp4")
 TAKEAWAY_FORMATS = ("png", "svg", "pptx")
 
 
@@ -73,10 +87,11 @@ def export_quotes(
     progress: FileProgress = lambda _: None,
 ) -> list[Path]:
     """Write the quotes as PNG/SVG cards (one file each), one PPTX deck, one Markdown
-    file, or MP3 clips (one each) into ``out``; returns the files written."""
+    file, MP3 clips (one each) or MP4 videos (16:9 and 9:16 each) into ``out``; returns
+    the files written."""
     if fmt == "md":
         return [_write(out / "quotes.md", quotes_markdown(catalog, refs).encode("utf-8"))]
-    if fmt == "mp3":
+    if fmt in ("mp3", "mp4"):
         encoded = encode_all(
             list({r.episode.slug: r.episode for r in refs}.values()),
             catalog.show.meta.audio,
@@ -84,11 +99,21 @@ def export_quotes(
             os.cpu_count() or 1,
             catalog.show.root,
         )
+        square = CardFrame.for_show(catalog.show, CARD_SHAPES["1x1"])
         written = []
         for ref in refs:
-            progress(f"{file_stem(ref)}.mp3")
             clip = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
-            written.append(_write(out / f"{file_stem(ref)}.mp3", clip.read_bytes()))
+            if fmt == "mp3":
+                progress(f"{file_stem(ref)}.mp3")
+                written.append(_write(out / f"{file_stem(ref)}.mp3", clip.read_bytes()))
+                continue
+            layout = quote_card(catalog, ref, square)
+            for shape in VIDEO_SHAPES:
+                name = f"{file_stem(ref)}-{shape}.mp4"
+                progress(name)
+                language = catalog.show.meta.language
+                video = cached_video(layout, square, ref, clip, shape, cache, language)
+                written.append(_write(out / name, video.read_bytes()))
         return written
     frame = CardFrame.for_show(catalog.show, size)
     layouts = [quote_card(catalog, ref, frame) for ref in refs]
@@ -119,9 +144,14 @@ def _write_cards(
 class TakeawaySet:
     """The takeaways of one season or one episode, and the file they go to."""
 
-    stem: str
+    slug: str  # the season's or the episode's
     title: str
     items: tuple[tuple[str, str | None], ...]
+    episode: EpisodeEntry | None = None  # None: a season's
+
+    @property
+    def stem(self) -> str:
+        return f"takeaways-{self.slug}"
 
 
 def takeaway_sets(
@@ -138,7 +168,7 @@ def takeaway_sets(
             if season_entry.meta.takeaways:
                 sets.append(
                     TakeawaySet(
-                        f"takeaways-{season_entry.slug}",
+                        season_entry.slug,
                         takeaways_title(labels, season_entry, None),
                         tuple((t.title, t.text) for t in season_entry.meta.takeaways),
                     )
@@ -150,9 +180,10 @@ def takeaway_sets(
         if entry.meta.takeaways and wanted.matches_episode(entry):
             sets.append(
                 TakeawaySet(
-                    f"takeaways-{entry.slug}",
+                    entry.slug,
                     takeaways_title(labels, None, entry),
                     tuple((t.title, t.text) for t in entry.meta.takeaways),
+                    entry,
                 )
             )
     return sets
@@ -171,18 +202,6 @@ def export_takeaways(
     return _write_cards(layouts, [s.stem for s in sets], fmt, out, "takeaways", progress)
 
 
-def cached_card(layout: CardLayout, cache: Path) -> Path:
-    """The PNG for ``layout`` from ``cache/cards``; rendered only if it is not there yet.
-
-    The key is :meth:`CardLayout.fingerprint`: a hash of the quote, the episode's
-    title and line, the card style, the fonts, the artwork and the renderer version.
-    """
-    path = cache / "cards" / f"{layout.fingerprint()}.png"
-    if not path.is_file():
-        _write(path, render_png(layout))
-    return path
-
-
 def build_cards(
     catalog: Catalog,
     episodes: Sequence[EpisodeEntry],
@@ -190,13 +209,77 @@ def build_cards(
     writer: Writer,
     cache: Path,
 ) -> None:
-    """Put a PNG card and an MP3 clip of every quote of ``episodes`` into the build.
+    """Put into the build what editors take from the site: every quote of ``episodes`` as
+    PNG cards (16:9, 1:1, 9:16) and an MP3 clip, the quote decks (all quotes, one per
+    season, one per episode) and the takeaway slides (PNG and PPTX) of every season and
+    of ``episodes``.
 
     The pages link them afterwards by asking ``writer`` what was written.
     """
-    frame = CardFrame.for_show(catalog.show)
-    for ref in all_quotes(episodes):
-        card = card_path(ref.episode, ref.index)
-        writer.copy_file(card, cached_card(quote_card(catalog, ref, frame), cache), "cards")
-        clip = clip_path(ref.episode, ref.index)
-        writer.copy_file(clip, cached_clip(catalog, ref, encoded[ref.episode.slug], cache), "clips")
+    frames = {shape: CardFrame.for_show(catalog.show, size) for shape, size in CARD_SHAPES.items()}
+    refs = all_quotes(episodes)
+    language = catalog.show.meta.language
+    slides = []
+    for ref in refs:
+        for shape, frame in frames.items():
+            layout = quote_card(catalog, ref, frame)
+            if shape == "16x9":
+                slides.append(layout)
+            card = card_path(ref.episode, ref.index, shape=shape)
+            writer.copy_file(card, cached_card(layout, cache), "cards")
+        clip = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
+        writer.copy_file(clip_path(ref.episode, ref.index), clip, "clips")
+        if catalog.show.meta.cards.video:
+            square = frames["1x1"]
+            layout = quote_card(catalog, ref, square)
+            for shape in VIDEO_SHAPES:
+                video = cached_video(layout, square, ref, clip, shape, cache, language)
+                writer.copy_file(video_path(ref.episode, ref.index, shape), video, "videos")
+    write_decks(catalog, refs, slides, writer, cache)
+    write_takeaways(catalog, episodes, frames["16x9"], writer, cache)
+
+
+def write_decks(
+    catalog: Catalog,
+    refs: Sequence[QuoteRef],
+    slides: Sequence[CardLayout],
+    writer: Writer,
+    cache: Path,
+) -> None:
+    """One deck of every quote, one per season and one per episode (16:9 slides)."""
+    if not refs:
+        return
+    writer.copy_file(ALL_QUOTES_DECK, cached_deck(slides, cache), "decks")
+    for season in catalog.seasons:
+        chosen = [
+            slide
+            for ref, slide in zip(refs, slides, strict=True)
+            if ref.episode.season.number == season.number
+        ]
+        if chosen:
+            writer.copy_file(season_deck_path(season), cached_deck(chosen, cache), "decks")
+    by_episode: dict[str, tuple[EpisodeEntry, list[CardLayout]]] = {}
+    for ref, slide in zip(refs, slides, strict=True):
+        by_episode.setdefault(ref.episode.slug, (ref.episode, []))[1].append(slide)
+    for episode, chosen in by_episode.values():
+        writer.copy_file(episode_deck_path(episode), cached_deck(chosen, cache), "decks")
+
+
+def write_takeaways(
+    catalog: Catalog,
+    episodes: Sequence[EpisodeEntry],
+    frame: CardFrame,
+    writer: Writer,
+    cache: Path,
+) -> None:
+    """Each season's and each published episode's takeaway slide, as PNG and as a
+    one-slide deck, and all of them in one deck."""
+    public = {e.slug for e in episodes}
+    sets = [s for s in takeaway_sets(catalog) if s.episode is None or s.episode.slug in public]
+    layouts = [takeaways_layout(frame, s.title, s.items, s.title) for s in sets]
+    for entry, layout in zip(sets, layouts, strict=True):
+        png = takeaways_path(entry.slug, "png")
+        writer.copy_file(png, cached_card(layout, cache, "slides"), "decks")
+        writer.copy_file(takeaways_path(entry.slug, "pptx"), cached_deck([layout], cache), "decks")
+    if layouts:
+        writer.copy_file(ALL_TAKEAWAYS_DECK, cached_deck(layouts, cache), "decks")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from podcast.catalog.models import Catalog, EpisodeEntry, Person, Quote, format_timestamp
+from podcast.catalog.models import Catalog, EpisodeEntry, Person, TimedQuote, format_timestamp
 from podcast.labels import Labels
 from podcast.paths import card_path, clip_path, episode_page, episode_page_at
 
@@ -20,7 +20,7 @@ from podcast.paths import card_path, clip_path, episode_page, episode_page_at
 class QuoteRef:
     episode: EpisodeEntry
     index: int
-    quote: Quote
+    quote: TimedQuote
 
     @property
     def speaker(self) -> Person | None:
@@ -68,7 +68,7 @@ def all_quotes(episodes: Iterable[EpisodeEntry]) -> list[QuoteRef]:
     return [
         QuoteRef(episode, index, quote)
         for episode in ordered
-        for index, quote in enumerate(episode.meta.quotes)
+        for index, quote in enumerate(episode.quotes)
     ]
 
 

@@ -31,26 +31,34 @@ from podcast.catalog.models import (
     Catalog,
     EpisodeEntry,
     Person,
-    Quote,
     SeasonEntry,
+    TimedQuote,
 )
 from podcast.catalog.transcript import Cue, parse_transcript
 from podcast.feed.rss import EpisodeMedia
 from podcast.labels import Labels
 from podcast.paths import (
+    ALL_QUOTES_DECK,
+    ALL_TAKEAWAYS_DECK,
     ASSETS,
+    CARD_SHAPES,
     QUOTES_PAGE,
+    VIDEO_SHAPES,
     card_path,
     chapters_path,
     clip_path,
     episode_artwork_path,
+    episode_deck_path,
     episode_page,
     loudness_plot_path,
     loudness_report_path,
     page_file,
     person_image_path,
+    season_deck_path,
     season_page,
+    takeaways_path,
     transcript_path,
+    video_path,
 )
 from podcast.templating import environment
 from podcast.writer import Writer
@@ -85,22 +93,47 @@ def iso_duration(seconds: float) -> str:
     return f"PT{hours}H{minutes}M{secs}S" if hours else f"PT{minutes}M{secs}S"
 
 
-@dataclass(frozen=True)
-class QuoteItem:
-    """A quote as the pages show it."""
-
-    episode: EpisodeEntry
-    index: int
-    quote: Quote
-    speaker: Person | None
-    card: str | None  # relpath of the quote card, when the build has one
-    clip: str | None  # relpath of the soundbite, when the build has one
+def sentences(cues: Sequence[Cue], most_words: int = 40) -> list[Cue]:
+    """Cues as the page lists them: a transcript with a segment per word (as JSON
+    transcripts often are) joined into sentences of one speaker."""
+    joined: list[Cue] = []
+    for cue in cues:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and len(last.text.split()) < most_words
+            and (cue.speaker or last.speaker) == last.speaker
+            and not last.text.rstrip().endswith((".", "?", "!", "…"))
+            and len(cue.text.split()) <= 2
+        ):
+            joined[-1] = Cue(last.start, cue.end, f"{last.text} {cue.text}", last.speaker)
+        else:
+            joined.append(cue)
+    return joined
 
 
 @dataclass(frozen=True)
 class Download:
     label: str
     relpath: str
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    """A quote as the pages show it."""
+
+    episode: EpisodeEntry
+    index: int
+    quote: TimedQuote
+    speaker: Person | None
+    card: str | None  # relpath of the quote card, when the build has one
+    clip: str | None  # relpath of the soundbite, when the build has one
+    files: tuple[Download, ...] = ()  # its cards in every shape, soundbite and videos
+
+    @property
+    def seconds(self) -> int:
+        """The soundbite's length in whole seconds (as players count), shown before it plays."""
+        return max(1, int(self.quote.end - self.quote.start))
 
 
 class Site:
@@ -173,8 +206,22 @@ class Site:
 
     def quotes(self, episode: EpisodeEntry) -> list[QuoteItem]:
         items = []
-        for index, quote in enumerate(episode.meta.quotes):
+        for index, quote in enumerate(episode.quotes):
             card, clip = card_path(episode, index), clip_path(episode, index)
+            seconds = max(1, int(quote.end - quote.start))
+            candidates = [
+                *(
+                    Download(
+                        self.t[f"card_{shape}"] + " (PNG)", card_path(episode, index, shape=shape)
+                    )
+                    for shape in CARD_SHAPES
+                ),
+                Download(self.t.soundbite.format(seconds=seconds), clip),
+                *(
+                    Download(self.t[f"video_{shape}"], video_path(episode, index, shape))
+                    for shape in VIDEO_SHAPES
+                ),
+            ]
             items.append(
                 QuoteItem(
                     episode,
@@ -183,13 +230,57 @@ class Site:
                     episode.speaker(quote),
                     card if self.built(card) else None,
                     clip if self.built(clip) else None,
+                    tuple(d for d in candidates if self.built(d.relpath)),
                 )
             )
         return items
 
+    def _built(self, *candidates: Download) -> list[Download]:
+        return [d for d in candidates if self.built(d.relpath)]
+
+    def takeaway_files(self, slug: str, title: str) -> list[Download]:
+        return self._built(
+            Download(self.t.takeaways_png.format(title=title), takeaways_path(slug, "png")),
+            Download(self.t.takeaways_pptx.format(title=title), takeaways_path(slug, "pptx")),
+        )
+
+    def season_files(self, season: SeasonEntry) -> list[Download]:
+        """The season's quote deck and takeaway slides, for the season page."""
+        return self._built(
+            Download(self.t.deck_season.format(title=season.meta.title), season_deck_path(season))
+        ) + self.takeaway_files(season.slug, season.meta.title)
+
+    def episode_files(self, episode: EpisodeEntry) -> list[Download]:
+        """The episode's quote deck and takeaway slides, for the episode page."""
+        return self._built(
+            Download(self.t.deck_episode, episode_deck_path(episode))
+        ) + self.takeaway_files(episode.slug, self.t.episode(episode.number, episode.title))
+
+    def editor_files(self, seasons: Sequence[SeasonEntry]) -> list[Download]:
+        """Every deck and takeaway slide of the build, for the quotes page."""
+        found = self._built(Download(self.t.deck_all, ALL_QUOTES_DECK))
+        for season in seasons:
+            found += self._built(
+                Download(
+                    self.t.deck_season.format(title=season.meta.title), season_deck_path(season)
+                )
+            )
+        found += self._built(Download(self.t.takeaways_all, ALL_TAKEAWAYS_DECK))
+        for season in seasons:
+            found += self.takeaway_files(season.slug, season.meta.title)
+        for episode in self.episodes:
+            found += self.takeaway_files(
+                episode.slug, self.t.episode(episode.number, episode.title)
+            )
+        return found
+
+    def loudness_report(self, episode: EpisodeEntry) -> str | None:
+        """The loudness report (for the producer: linked next to the plot, not a download)."""
+        return self.writer.stored_as(loudness_report_path(episode))
+
     def transcript(self, episode: EpisodeEntry) -> list[Cue]:
         # The catalog stage has parsed it already; errors there stop the build.
-        return parse_transcript(episode.transcript) if episode.transcript else []
+        return sentences(parse_transcript(episode.transcript)) if episode.transcript else []
 
     def downloads(self, episode: EpisodeEntry) -> list[Download]:
         media = self.media[episode.slug]
@@ -205,9 +296,6 @@ class Site:
         chapters = chapters_path(media.relpath)
         if self.built(chapters):
             found.append(Download(self.t.download_chapters, chapters))
-        report = self.writer.stored_as(loudness_report_path(episode))
-        if report is not None:
-            found.append(Download(self.t.loudness_report, report))
         return found
 
     def series_ld(self) -> dict[str, Any]:
@@ -348,6 +436,7 @@ class Site:
             "quotes.html",
             QUOTES_PAGE,
             items=items,
+            editor_files=self.editor_files(seasons),
             speakers=speakers,
             quote_seasons=quote_seasons,
             jsonld=json_ld(series),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from lxml import etree
 
-from podcast.audio.timeline import shift_transcript
+from podcast.audio.timeline import shift_json_transcript, shift_transcript
 from podcast.build import BuildOptions, build
 from podcast.ffmpeg import probe
 from tests.conftest import edit, make_tone
@@ -22,6 +23,15 @@ def test_shift_transcript_moves_vtt_and_srt_timings_only():
     )
     srt = "1\n00:00:59,900 --> 00:01:00,100\nHallo\n"
     assert shift_transcript(srt, 1.0) == "1\n00:01:00,900 --> 00:01:01,100\nHallo\n"
+
+
+def test_shift_json_transcript_moves_every_segment():
+    text = '{"version": "1.0.0", "segments": [{"startTime": 0.5, "endTime": 0.9, "body": "Hö"}]}'
+    shifted = json.loads(shift_json_transcript(text, 2.25))
+    assert shifted == {
+        "version": "1.0.0",
+        "segments": [{"startTime": 2.75, "endTime": 3.15, "body": "Hö"}],
+    }
 
 
 def test_intro_shifts_chapters_quotes_and_transcript(catalog_dir, tmp_path):
