@@ -30,8 +30,10 @@ SENTENCES = [
 ]
 
 
-def _speech(rate: int, voice: str, speed: int) -> np.ndarray:
-    """The sentences spoken by espeak-ng, as float32 mono at ``rate``."""
+def _speech(rate: int, voice: str, speed: int, compression: float = 0.75) -> np.ndarray:
+    """The sentences spoken by espeak-ng, as float32 mono at ``rate``.
+
+    ``compression``: of the voice compressor above −24 dBFS (0.75: 4:1; 0: none)."""
     with tempfile.TemporaryDirectory() as tmp:
         raw = Path(tmp) / "speech.wav"
         subprocess.run(
@@ -64,7 +66,7 @@ def _speech(rate: int, voice: str, speed: int) -> np.ndarray:
     window = int(0.01 * rate)
     envelope = ndimage.uniform_filter1d(ndimage.maximum_filter1d(np.abs(speech), window), window)
     threshold = 10 ** (-24 / 20)
-    gain = np.minimum(1.0, (threshold / np.maximum(envelope, 1e-9)) ** 0.75)
+    gain = np.minimum(1.0, (threshold / np.maximum(envelope, 1e-9)) ** compression)
     speech *= gain
     return (speech / np.max(np.abs(speech))).astype(np.float32)
 

@@ -1,61 +1,106 @@
-"""Benchmark: plain MP3 encode vs `podcast normalize` vs ffmpeg-normalize (if installed).
+"""Benchmark: `podcast normalize` against a plain MP3 encode by the same ffmpeg, per binary.
 
-    .venv/bin/pip install -e '.[bench]'   # ffmpeg-normalize, for comparison
-    .venv/bin/python bench/normalize.py --minutes 30 --repeats 2
+    .venv/bin/pip install -e '.[bench]'   # scipy for bench/master.py (and ffmpeg-normalize)
+    .venv/bin/python bench/normalize.py --minutes 10 --repeats 3
 
 Generates a stereo 44.1 kHz 16-bit master and a quiet mono 48 kHz 24-bit master
-(bench/master.py: speech around −22 LUFS, LRA ~10, TP ~−0.1 dBTP; and a quiet
-one around −28 LUFS), then runs the methods alternately and prints wall time, the ratio
-to the plain encode, peak memory of the process tree (/usr/bin/time -v) and the
-output's I / LRA / TP measured by ffmpeg's ebur128.
+(bench/master.py: speech around −22 LUFS, LRA ~10, TP ~−0.1 dBTP; and a quiet one around
+−28 LUFS), then, for every ffmpeg found (the system's on PATH and the imageio-ffmpeg
+wheel's; PODCAST_FFMPEG selects it for `podcast normalize`), runs the plain encode
+(``ffmpeg -i M -c:a libmp3lame -b:a 128k``, 64k for mono) and `podcast normalize`
+alternately and prints the median wall time, its ratio to the plain encode's, the CPU
+seconds (user + system of all processes), the peak memory of the whole process tree (sum
+of the proportional set sizes, sampled every 50 ms), the output's I / LRA / TP measured by
+ffmpeg's ebur128, and the share of the programme the limiter turned down by more than 1 dB.
+The machine's other load makes single runs noisy: the spread (min–max) is printed too.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.master import generate
-from podcast.ffmpeg import ffmpeg_exe
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    # ffmpeg-normalize finds ffmpeg through FFMPEG_PATH (there may be none on PATH)
-    env = {**os.environ, "FFMPEG_PATH": ffmpeg_exe()}
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    peak_mb: float
+
+
+def _tree_rss(root: int) -> int:
+    """Memory (kB) of ``root`` and all its descendants: their proportional set sizes (a shared
+    library's pages counted once across the processes, not once per process)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/smaps_rollup") as smaps:
+                found = re.search(r"Pss:\s+(\d+)", smaps.read())
+        except OSError:
+            continue
+        children.setdefault(parent, []).append(int(entry))
+        rss[int(entry)] = int(found.group(1)) if found else 0
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo += children.get(pid, [])
+    return total
+
+
+def timed(command: list[str], env: dict[str, str]) -> Run:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    result = subprocess.run(
-        ["/usr/bin/time", "-v", *command], capture_output=True, check=True, env=env
-    )
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _out, errors = process.communicate()
     wall = time.perf_counter() - start
-    rss = int(re.search(rb"Maximum resident set size \(kbytes\): (\d+)", result.stderr).group(1))
-    return wall, rss // 1024
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{command[0]} failed: {errors.decode()[-500:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, peak / 1024)
 
 
-def ebur128(path: Path) -> str:
+def ebur128(ffmpeg: str, path: Path) -> str:
     out = subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-hide_banner",
-            "-nostdin",
-            "-i",
-            str(path),
-            "-af",
-            "ebur128=peak=true:framelog=verbose",
-            "-f",
-            "null",
-            "-",
-        ],
+        [ffmpeg, "-hide_banner", "-nostdin", "-i", str(path),
+         "-af", "ebur128=peak=true", "-f", "null", "-"],
         capture_output=True,
-    ).stderr.decode()
+    ).stderr.decode()  # fmt: skip
     out = out[out.rindex("Summary:") :]
     i = re.search(r"I:\s+(-?[\d.]+)", out).group(1)
     lra = re.search(r"LRA:\s+(-?[\d.]+)", out).group(1)
@@ -63,63 +108,84 @@ def ebur128(path: Path) -> str:
     return f"{i} / {lra} / {tp}"
 
 
-def methods(master: Path, out: Path, mono: bool) -> dict[str, list[str]]:
-    target, bitrate = ("-19", "64k") if mono else ("-16", "128k")
-    found = {
-        "plain encode": [ffmpeg_exe(), "-v", "error", "-y", "-i", str(master), "-b:a", bitrate,
-                         str(out / "plain.mp3")],
-        "podcast normalize": [sys.executable, "-m", "podcast", "normalize", str(master), "-o",
-                              str(out / "podcast.mp3"), "--quiet"],
-    }  # fmt: skip
-    tool = shutil.which("ffmpeg-normalize") or str(Path(sys.executable).parent / "ffmpeg-normalize")
-    if Path(tool).exists():
-        found["ffmpeg-normalize"] = [
-            tool, str(master), "-o", str(out / "ffnorm.mp3"), "-c:a", "libmp3lame", "-b:a",
-            bitrate, "-t", target, "-tp", "-1", "-f", "-ar", "44100",
-        ]  # fmt: skip
+def binaries() -> dict[str, str]:
+    import imageio_ffmpeg
+
+    found = {}
+    system = shutil.which("ffmpeg")
+    if system:
+        found["system"] = system
+    found["wheel"] = imageio_ffmpeg.get_ffmpeg_exe()
     return found
+
+
+def version(ffmpeg: str) -> str:
+    banner = subprocess.run([ffmpeg, "-version"], capture_output=True).stdout.decode()
+    return banner.split()[2]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=30)
-    parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument(
-        "--master", choices=["stereo", "mono", "both"], default="both", help="which masters"
-    )
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--master", choices=["stereo", "mono", "both"], default="both")
+    parser.add_argument("--ffmpeg", choices=["system", "wheel", "both"], default="both")
     args = parser.parse_args()
+    found = binaries()
+    if args.ffmpeg != "both":
+        found = {args.ffmpeg: found[args.ffmpeg]}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         masters = {}
         if args.master in ("stereo", "both"):
             path = generate(work / "stereo.wav", args.minutes, channels=2, rate=44100, bits=16)
-            masters["stereo 44.1k/16"] = (path, False)
+            masters["stereo 44.1k/16"] = (path, "128k")
         if args.master in ("mono", "both"):
             path = generate(
                 work / "mono.wav", args.minutes, channels=1, rate=48000, bits=24,
                 speech_db=-3.7, peak_db=-6,
             )  # fmt: skip
-            masters["mono 48k/24 quiet"] = (path, True)
-        print(f"masters: {args.minutes:g} min; repeats: {args.repeats} (alternating)")
-        print("| master | method | wall s | ratio | peak MB | out I / LRA / TP |")
-        print("|---|---|---|---|---|---|")
-        for label, (master, mono) in masters.items():
-            print(f"| {label} | input | | | | {ebur128(master)} |")
-            runs = methods(master, work, mono)
-            times: dict[str, list[tuple[float, int]]] = {name: [] for name in runs}
-            for _ in range(args.repeats):
-                for name, command in runs.items():
-                    times[name].append(timed(command))
-            plain = min(t for t, _ in times["plain encode"])
-            files = {"plain encode": "plain.mp3", "podcast normalize": "podcast.mp3",
-                     "ffmpeg-normalize": "ffnorm.mp3"}  # fmt: skip
-            for name in runs:
-                wall = min(t for t, _ in times[name])
-                rss = max(m for _, m in times[name])
-                print(
-                    f"| {label} | {name} | {wall:.1f} | {wall / plain:.2f} | {rss} | "
-                    f"{ebur128(work / files[name])} |"
-                )
+            masters["mono 48k/24 quiet"] = (path, "64k")
+        print(f"masters: {args.minutes:g} min; {args.repeats} runs each, alternating; "
+              f"{os.cpu_count()} cores (shared)")  # fmt: skip
+        print("| master | ffmpeg | method | wall s (median, min–max) | ratio | CPU s | peak MB "
+              "| I / LRA / TP | limited > 1 dB |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|")
+        for label, (master, bitrate) in masters.items():
+            for name, ffmpeg in found.items():
+                tag = f"{name} {version(ffmpeg)}"
+                plain_out, ours_out, report = work / "plain.mp3", work / "ours.mp3", work / "r.json"
+                env = {**os.environ, "PODCAST_FFMPEG": ffmpeg}
+                commands = {
+                    "plain encode": [ffmpeg, "-v", "error", "-y", "-i", str(master),
+                                     "-c:a", "libmp3lame", "-b:a", bitrate, str(plain_out)],
+                    "podcast normalize": [sys.executable, "-m", "podcast", "normalize",
+                                          str(master), "-o", str(ours_out), "--quiet",
+                                          "--json", str(report)],
+                }  # fmt: skip
+                runs: dict[str, list[Run]] = {key: [] for key in commands}
+                for _ in range(args.repeats):
+                    for key, command in commands.items():
+                        runs[key].append(timed(command, env))
+                plain = statistics.median(r.wall for r in runs["plain encode"])
+                data = json.loads(report.read_text())
+                for key, out in (("plain encode", plain_out), ("podcast normalize", ours_out)):
+                    walls = [r.wall for r in runs[key]]
+                    wall = statistics.median(walls)
+                    cpu = statistics.median(r.cpu for r in runs[key])
+                    peak = max(r.peak_mb for r in runs[key])
+                    limited = ""
+                    if key == "podcast normalize":
+                        limited = (
+                            f"{data['limited_seconds']} s ({data['limited_share']} %), "
+                            f"{data['passes']} pass(es)"
+                        )
+                        print(f"| {label} | {tag} | input | | | | | {ebur128(ffmpeg, master)} | |")
+                    print(
+                        f"| {label} | {tag} | {key} | {wall:.1f} ({min(walls):.1f}–"
+                        f"{max(walls):.1f}) | {wall / plain:.2f} | {cpu:.1f} | {peak:.0f} | "
+                        f"{ebur128(ffmpeg, out)} | {limited} |"
+                    )
 
 
 if __name__ == "__main__":

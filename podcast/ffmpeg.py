@@ -1,8 +1,10 @@
 """Finding and running ffmpeg.
 
-The system's ffmpeg is used when it is on PATH; otherwise the binary that the
-imageio-ffmpeg wheel ships.  Nothing here needs ffprobe: what ffprobe would
-tell is read from ffmpeg's own banner (``ffmpeg -i FILE``).
+``$PODCAST_FFMPEG`` names the binary; else the system's ffmpeg is used when it is on
+PATH; otherwise the binary that the imageio-ffmpeg wheel ships.  Nothing in the audio
+code depends on one ffmpeg or LAME version: the output is measured, not predicted.
+Nothing here needs ffprobe: what ffprobe would tell is read from ffmpeg's own banner
+(``ffmpeg -i FILE``).
 """
 
 from __future__ import annotations

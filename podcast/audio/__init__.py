@@ -10,6 +10,8 @@ timeline when the show has an intro.
 from podcast.audio.encode import EncodedAudio, encode_all
 
 # (the function normalize is not re-exported: it would hide the module podcast.audio.normalize)
-from podcast.audio.normalize import LoudnessReport, LoudnessTarget, Source
+from podcast.audio.normalize import LoudnessTarget
+from podcast.audio.report import LoudnessReport
+from podcast.audio.source import Source
 
 __all__ = ["EncodedAudio", "LoudnessReport", "LoudnessTarget", "Source", "encode_all"]

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen.mp3 import MP3
 
-from podcast.audio.normalize import LoudnessReport, LoudnessTarget, Source, normalize
+from podcast.audio.hashes import HashCache
+from podcast.audio.normalize import LoudnessTarget, normalize
+from podcast.audio.report import LoudnessReport
+from podcast.audio.source import Source
 from podcast.catalog.models import AudioSettings, EpisodeEntry
+from podcast.ffmpeg import StreamInfo
 from podcast.problems import PodcastError
 from podcast.progress import AudioProgress, PhaseProgress
 from podcast.writer import file_sha256
 
-CACHE_VERSION = "2"  # bump when the processing changes, so old cache entries are not reused
+CACHE_VERSION = "3"  # bump when the processing changes, so old cache entries are not reused
 
 
 @dataclass(frozen=True)
@@ -72,20 +76,28 @@ def episode_target(settings: AudioSettings, channels: int) -> LoudnessTarget:
 
 
 def encode(
-    source: Source, out: Path, target: LoudnessTarget, progress: PhaseProgress | None = None
+    source: Source,
+    out: Path,
+    target: LoudnessTarget,
+    progress: PhaseProgress | None = None,
+    known: Mapping[Path, StreamInfo] | None = None,
 ) -> LoudnessReport:
     """Normalize and encode ``source`` to ``out``: the stage's only audio work."""
-    return normalize(source, out, target, progress)
+    return normalize(source, out, target, progress, known)
 
 
 def cache_key(
-    source: Source, settings: AudioSettings, channels: int, master_sha256: str | None = None
+    source: Source,
+    settings: AudioSettings,
+    channels: int,
+    master_sha256: str | None = None,
+    sha256: Callable[[Path], str] = file_sha256,
 ) -> str:
     """Hash of the master (and jingles), the settings and the channel count."""
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for path in source.files:
         known = master_sha256 if path == source.master else None
-        digest.update((known or file_sha256(path)).encode())
+        digest.update((known or sha256(path)).encode())
     digest.update(settings.model_dump_json().encode())
     digest.update(str(channels).encode())
     return digest.hexdigest()[:32]
@@ -97,11 +109,23 @@ def encode_episode(
     cache: Path,
     root: Path | None = None,
     progress: AudioProgress | None = None,
+    hashes: HashCache | None = None,
 ) -> EncodedAudio:
+    """The episode's MP3 from the cache, else normalized and encoded into it.
+
+    Masters are hashed through ``hashes`` (remembered by path, size, mtime and inode: an
+    unchanged master is not read); without it, a HashCache of ``cache`` is used and saved.
+    """
+    if hashes is None:
+        own = HashCache(cache)
+        try:
+            return encode_episode(entry, settings, cache, root, progress, own)
+        finally:
+            own.save()
     channels = 1 if entry.audio.channels == 1 else 2
-    master_sha256 = file_sha256(entry.audio_path)
+    master_sha256 = hashes.sha256(entry.audio_path)
     source = episode_source(entry, settings, root)
-    key = cache_key(source, settings, channels, master_sha256)
+    key = cache_key(source, settings, channels, master_sha256, hashes.sha256)
     out = cache / "audio" / f"{key}.mp3"
     meta = out.with_suffix(".json")
     plot = out.with_suffix(".png")
@@ -118,13 +142,20 @@ def encode_episode(
         if progress is not None:
             progress(entry.slug, phase, done, total)
 
-    report = encode(source, out, episode_target(settings, channels), step)
+    # the catalog probed and checked the master already (entry.audio): not again
+    audio = entry.audio
+    known = {
+        entry.audio_path: StreamInfo(
+            audio.duration, audio.channels, audio.sample_rate, audio.codec.lower()
+        )
+    }
+    report = encode(source, out, episode_target(settings, channels), step, known)
     from podcast.audio.plot import draw_plot
 
     plot.write_bytes(draw_plot(report, entry.meta.title))
     result = EncodedAudio(
         out,
-        MP3(out).info.length,
+        MP3(out).info.length,  # type: ignore[attr-defined]  # mutagen: an MP3 has info
         out.stat().st_size,
         file_sha256(out),
         master_sha256,
@@ -148,8 +179,13 @@ def encode_all(
     progress: AudioProgress | None = None,
 ) -> dict[str, EncodedAudio]:
     """Normalize and encode every episode, ``jobs`` at a time; keyed by slug."""
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        results = pool.map(
-            lambda e: (e.slug, encode_episode(e, settings, cache, root, progress)), episodes
-        )
-        return dict(results)
+    hashes = HashCache(cache)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            results = pool.map(
+                lambda e: (e.slug, encode_episode(e, settings, cache, root, progress, hashes)),
+                episodes,
+            )
+            return dict(results)
+    finally:
+        hashes.save()

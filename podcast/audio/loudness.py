@@ -31,12 +31,19 @@ from typing import IO
 
 import numpy as np
 
+from podcast.audio.bs1770 import integrated, k_weighting_filter, loudness_range, short_term
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
 
-ABSOLUTE_GATE = -70.0
 SEGMENT = 0.1  # seconds; gating blocks are 4 segments, short-term windows 30
-CHUNK_SECONDS = 2.0
+CHUNK_SECONDS = 1.0
 PIPE_SIZE = 1 << 20
+# The meter's PCM comes as 16-bit integers, a quarter of full scale: half the bytes of float
+# through the pipe, 12 dB of headroom for K-weighted and decoded overs, and a resolution
+# (-84 dBFS) far under anything that counts (the gates are at -70 LUFS and below the loudness)
+PIPE_SCALE = 0.25
+# ffmpeg's filters and pipe writes work frame by frame: 16384 samples, not the demuxers'
+# 1024 or so, cut its CPU time to a third (fewer frames, fewer and larger writes)
+REFRAME = "asetnsamples=n=8192:p=0"
 OVERSAMPLE = 4
 TAPS_PER_PHASE = 32
 # Intersample peaks more than 2 dB over the sample peak do not occur in band-limited audio
@@ -59,6 +66,9 @@ class Loudness:
     sub_energy: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.zeros(0))
     sub_peak: np.ndarray = field(repr=False, compare=False, default_factory=lambda: np.zeros(0))
     sub_per_segment: int = 1
+    # integrated loudness of the audio low-passed at the MP3's band (``band`` measurements;
+    # sub_energy is then of that audio too): what the encoder is given, the basis of its gain
+    band_integrated: float = math.nan
 
     @property
     def silent(self) -> bool:
@@ -68,12 +78,14 @@ class Loudness:
         """Energy per 100 ms segment after ``gain_db`` and a peak limiter at ``limit_db`` (dBFS).
 
         A model, not a simulation: each 20 ms sub-block is turned down by what its
-        sample peak exceeds the limit (calibrated against ffmpeg's alimiter with
-        5 ms attack, 50 ms release).  Good to about 0.1 LU (0.3 with heavy limiting).
+        sample peak, or the previous sub-block's, exceeds the limit (the limiter of
+        podcast.audio.limiter holds its gain down for 20 ms after a peak).
         """
         energy = self.sub_energy * 10 ** (gain_db / 10)
         if limit_db is not None:
             over = np.maximum(self.sub_peak * 10 ** ((gain_db - limit_db) / 20), 1.0)
+            if len(over) > 1:
+                over[1:] = np.maximum(over[1:], over[:-1])
             energy = energy / over**2
         n = len(energy) // self.sub_per_segment * self.sub_per_segment
         return energy[:n].reshape(-1, self.sub_per_segment).sum(axis=1)
@@ -89,38 +101,6 @@ def db(value: float) -> float:
     return 20 * math.log10(value) if value > 0 else -math.inf
 
 
-def _k_weighting(rate: int) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """The BS.1770 K-weighting at ``rate``: (b0, b1, b2, a0, a1, a2) of shelf and RLB high-pass."""
-    f0, gain, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
-    k = math.tan(math.pi * f0 / rate)
-    vh = 10 ** (gain / 20)
-    vb = vh**0.4996667741545416
-    a0 = 1 + k / q + k * k
-    shelf = (
-        (vh + vb * k / q + k * k) / a0,
-        2 * (k * k - vh) / a0,
-        (vh - vb * k / q + k * k) / a0,
-        1.0,
-        2 * (k * k - 1) / a0,
-        (1 - k / q + k * k) / a0,
-    )
-    f0, q = 38.13547087602444, 0.5003270373238773
-    k = math.tan(math.pi * f0 / rate)
-    a0 = 1 + k / q + k * k
-    highpass = (1.0, -2.0, 1.0, 1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0)
-    return shelf, highpass
-
-
-def k_weighting_filter(rate: int) -> str:
-    """The K-weighting as an ffmpeg filter chain (double precision)."""
-    stages = []
-    for b0, b1, b2, a0, a1, a2 in _k_weighting(rate):
-        stages.append(
-            f"biquad=b0={b0!r}:b1={b1!r}:b2={b2!r}:a0={a0!r}:a1={a1!r}:a2={a2!r}:precision=f64"
-        )
-    return ",".join(stages)
-
-
 def _firwin_kaiser(numtaps: int, cutoff: float, beta: float) -> np.ndarray:
     """A low-pass FIR (``cutoff`` relative to Nyquist), Kaiser window, unity gain at DC."""
     n = np.arange(numtaps) - (numtaps - 1) / 2
@@ -129,7 +109,7 @@ def _firwin_kaiser(numtaps: int, cutoff: float, beta: float) -> np.ndarray:
 
 
 @cache
-def _interpolator() -> tuple[np.ndarray, ...]:
+def interpolator() -> tuple[np.ndarray, ...]:
     """The 4× interpolation filter split into its polyphase components."""
     taps = _firwin_kaiser(OVERSAMPLE * TAPS_PER_PHASE, 1.0 / OVERSAMPLE, 10.0)
     taps = (taps * OVERSAMPLE).astype(np.float32)
@@ -139,9 +119,12 @@ def _interpolator() -> tuple[np.ndarray, ...]:
 class LoudnessMeter:
     """Feed float32 frames and their K-weighted twins in order; read :meth:`result`."""
 
-    def __init__(self, rate: int, channels: int) -> None:
+    def __init__(self, rate: int, channels: int, band: bool = False) -> None:
         self.rate = rate
         self.channels = channels
+        self.band = band  # fed a third, low-passed and K-weighted, copy of the frames
+        self.band_energies: list[np.ndarray] = []
+        self.pending_b = np.zeros((0, channels), dtype=np.float32)
         self.segment = max(1, round(rate * SEGMENT))
         self.pending = np.zeros((0, channels), dtype=np.float32)  # < one segment, unweighted
         self.pending_k = np.zeros((0, channels), dtype=np.float32)
@@ -160,8 +143,11 @@ class LoudnessMeter:
         self.true_peak = 0.0
         self.history = np.zeros((TAPS_PER_PHASE - 1, channels), dtype=np.float32)
 
-    def feed(self, frames: np.ndarray, weighted: np.ndarray | None) -> None:
-        """``frames`` (n, channels) and the same frames K-weighted (see k_weighting_filter).
+    def feed(
+        self, frames: np.ndarray, weighted: np.ndarray | None, banded: np.ndarray | None = None
+    ) -> None:
+        """``frames`` (n, channels) and the same frames K-weighted (see k_weighting_filter),
+        and (``band`` meters) low-passed and K-weighted.
 
         Without ``weighted`` only the peaks are measured (the loudness comes out as NaN).
         """
@@ -171,6 +157,7 @@ class LoudnessMeter:
             self.skip -= drop
             frames = frames[drop:]
             weighted = None if weighted is None else weighted[drop:]
+            banded = None if banded is None else banded[drop:]
         if not len(frames):
             return
         self.frames += len(frames)
@@ -179,21 +166,31 @@ class LoudnessMeter:
         data = np.concatenate([self.pending, frames]) if len(self.pending) else frames
         if weighted is not None and len(self.pending_k):
             weighted = np.concatenate([self.pending_k, weighted])
+        if banded is not None and len(self.pending_b):
+            banded = np.concatenate([self.pending_b, banded])
         whole = len(data) // self.segment * self.segment
         size = self.segment // self.sub
         if whole and weighted is not None:
             # energies per sub-block (float32 sums of a few hundred squares: error < 1e-4),
             # added up in float64 to the 100 ms segments
-            sub = weighted[:whole].reshape(-1, size, self.channels)
-            energy = np.einsum("ijk,ijk->i", sub, sub).astype(np.float64) / self.segment
-            self.sub_energy.append(energy)
+            energy = self._sub_energy(weighted[:whole], size)
             self.energies.append(energy.reshape(-1, self.sub).sum(axis=1))
+            if banded is not None:
+                energy = self._sub_energy(banded[:whole], size)
+                self.band_energies.append(energy.reshape(-1, self.sub).sum(axis=1))
+            self.sub_energy.append(energy)
             self.sub_peak.append(np.abs(data[:whole]).reshape(-1, size * self.channels).max(axis=1))
         if whole:
             self._peaks(data[:whole])
         self.pending = data[whole:]
         if weighted is not None:
             self.pending_k = weighted[whole:]
+        if banded is not None:
+            self.pending_b = banded[whole:]
+
+    def _sub_energy(self, weighted: np.ndarray, size: int) -> np.ndarray:
+        sub = weighted.reshape(-1, size, self.channels)
+        return np.einsum("ijk,ijk->i", sub, sub).astype(np.float64) / self.segment
 
     def _peaks(self, data: np.ndarray) -> None:
         """Sample and true peak of whole segments ``data`` (following ``self.history``)."""
@@ -212,7 +209,7 @@ class LoudnessMeter:
             top = float(peaks[i])
             for c in range(self.channels):
                 column = np.ascontiguousarray(block[:, c])
-                for phase in _interpolator():
+                for phase in interpolator():
                     top = max(top, float(np.abs(np.convolve(column, phase, "valid")).max()))
             self.true_peak = max(self.true_peak, top)
 
@@ -233,6 +230,9 @@ class LoudnessMeter:
             sub_energy=np.concatenate(self.sub_energy) if self.sub_energy else np.zeros(0),
             sub_peak=np.concatenate(self.sub_peak) if self.sub_peak else np.zeros(0),
             sub_per_segment=self.sub,
+            band_integrated=integrated(np.concatenate(self.band_energies))
+            if self.band_energies
+            else math.nan,
         )
 
     def then(self, later: LoudnessMeter) -> LoudnessMeter:
@@ -240,6 +240,7 @@ class LoudnessMeter:
         if len(self.pending):  # cannot happen when split on a segment boundary; peaks only
             self._peaks_tail(self.pending)
         later.energies = self.energies + later.energies
+        later.band_energies = self.band_energies + later.band_energies
         later.sub_energy = self.sub_energy + later.sub_energy
         later.sub_peak = self.sub_peak + later.sub_peak
         later.frames += self.frames
@@ -252,48 +253,6 @@ class LoudnessMeter:
         # The last partial segment: padded with silence to a whole one for the peak scan.
         pad = np.zeros((self.segment - len(tail), self.channels), dtype=np.float32)
         self._peaks(np.concatenate([tail, pad]))
-
-
-def _lufs(energy: np.ndarray | float) -> np.ndarray:
-    with np.errstate(divide="ignore"):
-        return -0.691 + 10 * np.log10(energy)
-
-
-def _windows(segments: np.ndarray, size: int) -> np.ndarray:
-    """Mean energy of every run of ``size`` segments (hop: one segment)."""
-    if len(segments) < size:
-        return np.zeros(0)
-    sums = np.cumsum(np.concatenate([[0.0], segments]))
-    return (sums[size:] - sums[:-size]) / size
-
-
-def integrated(segments: np.ndarray) -> float:
-    blocks = _windows(segments, 4)
-    blocks = blocks[_lufs(blocks) > ABSOLUTE_GATE]
-    if not len(blocks):
-        return -math.inf
-    relative = _lufs(blocks.mean()) - 10
-    gated = blocks[_lufs(blocks) > relative]
-    return float(_lufs(gated.mean()))
-
-
-def loudness_range(segments: np.ndarray) -> float:
-    loud = _lufs(_windows(segments, 30))
-    loud = loud[loud > ABSOLUTE_GATE]
-    if not len(loud):
-        return 0.0
-    relative = _lufs(np.mean(10 ** ((loud + 0.691) / 10))) - 20
-    loud = loud[loud > relative]
-    if not len(loud):
-        return 0.0
-    low, high = np.percentile(loud, [10, 95])
-    return float(high - low)
-
-
-def short_term(segments: np.ndarray) -> tuple[float, ...]:
-    """Short-term loudness once per second (window ending at each second), −70 floor."""
-    loud = _lufs(_windows(segments, 30))[::10]
-    return tuple(round(max(float(v), ABSOLUTE_GATE), 2) for v in loud)
 
 
 def measure(path: Path, channels: int | None = None) -> Loudness:
@@ -310,28 +269,56 @@ def layout(channels: int) -> str:
     return "mono" if channels == 1 else "stereo"
 
 
-def _widen_pipe(pipe: IO[bytes]) -> None:
+def widen_pipe(pipe: IO[bytes]) -> None:
     """Let ffmpeg run up to 1 MB ahead of the meter (Linux; the default pipe holds 64 kB),
     so that decoding and metering overlap instead of taking turns."""
     with contextlib.suppress(OSError):
         fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
 
 
+def band_filter(band: int) -> str:
+    """The low-pass that stands for the MP3 encoder's (the encoder is given audio through it
+    too, see podcast.audio.pipeline)."""
+    return f"lowpass=f={band}"
+
+
+# three copies of the frames side by side, channel for channel in this order
+_JOIN3 = {
+    1: "channel_layout=3.0:map=0.0-FL|1.0-FR|2.0-FC",
+    2: "channel_layout=6.0:map=0.0-FL|0.1-FR|1.0-FC|1.1-BC|2.0-SL|2.1-SR",
+}
+
+
 def _meter_command(
-    inputs: list[str], graph: str, rate: int, channels: int, loudness: bool, piped: bool
+    inputs: list[str],
+    graph: str,
+    rate: int,
+    channels: int,
+    loudness: bool,
+    piped: bool,
+    band: int | None = None,
 ) -> list[str]:
-    if loudness:
+    if loudness and band:
+        # K-weighting and low-pass commute: the band copy is the K-weighted one low-passed
         graph += (
-            f";[out]aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)}[kw];"
-            f"[raw][kw]join=inputs=2:channel_layout={'stereo' if channels == 1 else 'quad'}[meter]"
+            f";[out]{REFRAME},aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)},asplit[kw][b];"
+            f"[b]{band_filter(band)}[kb];"
+            f"[raw][kw][kb]join=inputs=3:{_JOIN3[channels]}[joined]"
+        )
+    elif loudness:
+        graph += (
+            f";[out]{REFRAME},aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)}[kw];"
+            f"[raw][kw]join=inputs=2:channel_layout={'stereo' if channels == 1 else 'quad'}"
+            "[joined]"
         )
     else:
-        graph += f";[out]aresample={rate}[meter]"
+        graph += f";[out]{REFRAME},aresample={rate}[joined]"
+    graph += f";[joined]volume={PIPE_SCALE}:precision=float[meter]"
     command = [ffmpeg_exe(), "-hide_banner", "-v", "error", *inputs]
     if not piped:
         command.insert(2, "-nostdin")
     command += ["-filter_complex", graph, "-map", "[meter]"]
-    return [*command, "-f", "f32le", "-acodec", "pcm_f32le", "-"]
+    return [*command, "-f", "s16le", "-acodec", "pcm_s16le", "-"]
 
 
 def _run(
@@ -341,10 +328,12 @@ def _run(
     progress: Callable[[float], None] | None = None,
     stdin: IO[bytes] | None = None,
 ) -> None:
-    """Run the ffmpeg ``command`` (f32le to stdout) and feed what it puts out to ``meter``."""
+    """Run the ffmpeg ``command`` (s16le to stdout) and feed what it puts out to ``meter``."""
     channels, rate = meter.channels, meter.rate
-    width = 2 * channels if loudness else channels  # each channel unweighted and K-weighted
-    frame = 4 * width  # float32
+    # each channel unweighted and K-weighted (and low-passed and K-weighted)
+    copies = (3 if meter.band else 2) if loudness else 1
+    width = copies * channels
+    frame = 2 * width  # int16
     chunk = int(CHUNK_SECONDS * rate) * frame
     with subprocess.Popen(
         command,
@@ -353,18 +342,25 @@ def _run(
         stderr=subprocess.PIPE,
     ) as process:
         assert process.stdout is not None and process.stderr is not None
-        _widen_pipe(process.stdout)
+        widen_pipe(process.stdout)
         errors: list[bytes] = []
-        reader = threading.Thread(target=lambda: errors.append(process.stderr.read()))
+        stderr = process.stderr
+        reader = threading.Thread(target=lambda: errors.append(stderr.read()))
         reader.start()
         leftover = b""
         while data := process.stdout.read(chunk):
             data = leftover + data
             usable = len(data) // frame * frame
             leftover = data[usable:]
-            both = np.frombuffer(data, dtype=np.float32, count=usable // 4)
-            both = both.reshape(-1, width)
-            if loudness:
+            pcm = np.frombuffer(data, dtype=np.int16, count=usable // 2).reshape(-1, width)
+            both = pcm.astype(np.float32) * np.float32(1 / (32768 * PIPE_SCALE))
+            if loudness and meter.band:
+                meter.feed(
+                    np.ascontiguousarray(both[:, :channels]),
+                    both[:, channels : 2 * channels],
+                    both[:, 2 * channels :],
+                )
+            elif loudness:
                 meter.feed(np.ascontiguousarray(both[:, :channels]), both[:, channels:])
             else:
                 meter.feed(both, None)
@@ -384,6 +380,7 @@ def measure_command(
     progress: Callable[[float], None] | None = None,
     stdin: IO[bytes] | None = None,
     loudness: bool = True,
+    band: int | None = None,
 ) -> Loudness:
     """Measure what the ffmpeg filter ``graph`` on ``inputs`` puts out as ``[out]``.
 
@@ -392,9 +389,10 @@ def measure_command(
     ``[out]`` is resampled to ``rate`` Hz and has ``channels`` channels.  ``stdin``: a
     pipe the ffmpeg decoder reads (``inputs`` then name ``pipe:0``), e.g. another
     ffmpeg's output, so that a file is measured while it is being written.
+    ``band``: also measure the audio low-passed at ``band`` Hz (``Loudness.band_integrated``).
     """
-    command = _meter_command(inputs, graph, rate, channels, loudness, stdin is not None)
-    meter = LoudnessMeter(rate, channels)
+    command = _meter_command(inputs, graph, rate, channels, loudness, stdin is not None, band)
+    meter = LoudnessMeter(rate, channels, band=bool(band and loudness))
     _run(command, meter, loudness, progress, stdin)
     return meter.result()
 
@@ -408,6 +406,7 @@ def measure_split(
     rate: int,
     frames: int,
     progress: Callable[[float], None] | None = None,
+    band: int | None = None,
 ) -> Loudness:
     """Measure the file ``path`` (``frames`` frames at its own ``rate``) in two halves at once.
 
@@ -421,16 +420,17 @@ def measure_split(
     segment = max(1, round(rate * SEGMENT))
     split = frames // 2 // segment * segment
     warmup = min(split, int(SPLIT_WARMUP * rate))
-    first, second = LoudnessMeter(rate, channels), LoudnessMeter(rate, channels)
+    first = LoudnessMeter(rate, channels, band=bool(band))
+    second = LoudnessMeter(rate, channels, band=bool(band))
     second.skip = warmup
     commands = [
         _meter_command(
             ["-i", str(path)], f"[0:a:0]atrim=end_sample={split},{shape}[out]", rate, channels,
-            True, False,
+            True, False, band,
         ),
         _meter_command(
             ["-ss", f"{(split - warmup) / rate:.6f}", "-i", str(path)], f"[0:a:0]{shape}[out]",
-            rate, channels, True, False,
+            rate, channels, True, False, band,
         ),
     ]  # fmt: skip
     lock = threading.Lock()

@@ -1,22 +1,21 @@
-"""Linear loudness normalization with a true-peak limit, in one encode pass.
+"""Loudness normalization with a true-peak limit: measure, one encode, measured result.
 
 1. **Measure** the master (BS.1770 integrated loudness, LRA, true peak) by streaming
-   decoded PCM through :mod:`podcast.audio.loudness` — much cheaper than ffmpeg's ebur128;
-   a long PCM/FLAC master in two halves on two cores.
-2. **Decide** one gain.  If the master at that gain stays under the true-peak ceiling
-   the encode is purely linear.  If not, the target cannot be reached linearly, and the
-   show's ``when_too_loud`` decides: ``limit`` (a look-ahead limiter on the peaks only;
-   the gain is raised by what the limiter takes, predicted from the measurement) or
-   ``lower`` (a smaller gain, the target is missed).  Either way the report says so.
-3. **Encode** once: ``volume`` (+ low-pass and ``alimiter`` when limiting) → libmp3lame.
-   MP3 encoding lowers integrated loudness by about 0.45 LU, which the gain includes.
-4. **Check** the MP3 *while it is encoded*: ffmpeg's tee muxer writes it to the file and
-   to a pipe, which a second ffmpeg decodes for the meter on the other core, so the check
-   costs almost no wall time.  The true peak is measured on the whole MP3; the loudness
-   (I, LRA, short-term) is predicted from the master's segment energies, the gain and the
-   limiter model (within 0.1–0.3 LU; ``full_check`` measures it on the MP3 as well).
-   Only an MP3 over the true-peak ceiling (or, with ``full_check``, outside the loudness
-   window) is encoded again, with the error corrected.
+   decoded PCM through :mod:`podcast.audio.loudness`; a long PCM/FLAC master in two
+   halves on two cores.
+2. **Decide** one gain: the target less the master's loudness, plus what the MP3 encoder
+   takes (a first guess; see step 4).  If the master's true peak at that gain would stay
+   under the ceiling, the encode is linear.  If not, the show's ``when_too_loud`` decides:
+   ``limit`` (the look-ahead true-peak limiter of :mod:`podcast.audio.limiter` turns down
+   only the peaks over the ceiling; the gain includes the little loudness it is predicted
+   to take from them) or ``lower`` (a smaller gain, still linear: the target is missed and
+   the report says by how much).
+3. **Encode** once (:mod:`podcast.audio.pipeline`) and measure the MP3 *while it is
+   written*: its integrated loudness, LRA and true peak are measured on the encoded
+   stream on the other core.  The report states only these measured output figures.
+4. **Correct** at most once: if the MP3 misses the target by more than
+   :data:`TOLERANCE` or its true peak is over the ceiling, it is encoded again with the
+   gain (and the limiter's ceiling) adjusted by the measured error.
 
 Intro and outro jingles are joined to the master inside the same ffmpeg graph
 (concatenated, or cross-faded), so the whole episode is measured and normalized.
@@ -24,38 +23,38 @@ Intro and outro jingles are joined to the master inside the same ffmpeg graph
 
 from __future__ import annotations
 
+import math
 import os
-import re
-import subprocess
 import threading
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from podcast.audio.loudness import (
-    Loudness,
-    integrated,
-    layout,
-    loudness_range,
-    measure_command,
-    measure_split,
-    short_term,
-)
-from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line, probe
-from podcast.problems import PodcastError
-from podcast.progress import PassProgress
+from podcast.audio.loudness import Loudness, measure_command, measure_split
+from podcast.audio.pipeline import EncodePlan, EncodeResult, cutoff, encode_pass
+from podcast.audio.report import LoudnessReport, Summary
+from podcast.audio.source import AudioError, Source, check_source, stream_info
+from podcast.ffmpeg import FfmpegError, StreamInfo
+from podcast.progress import PassProgress, PhaseProgress
 
-MP3_LOSS = 0.45  # LU that MP3 encoding takes from integrated loudness (measured, 64–192 kbps)
-PEAK_MARGIN = 1.5  # dB between the limiter's sample-peak limit and the true-peak ceiling
-LOW_BITRATE_MARGIN = 2.0  # at 96 kbit/s and less, MP3 overshoots more
-TOLERANCE = 0.4  # LU: a result further than this from the target is encoded again
-OUTPUT_RATE = 44100
-MIN_SAMPLE_RATE = 22050
+__all__ = ["AudioError", "LoudnessReport", "LoudnessTarget", "Source", "normalize"]
+
+# LU that MP3 encoding takes from the integrated loudness of the band it encodes (the gain is
+# planned on the master low-passed as LAME low-passes it): only the first guess, which
+# depends a little on the programme and the LAME build (measured 0.3-0.45 at 64-128 kbit/s
+# with both ffmpeg 5.1 and 9); the MP3 is measured, and one more encode corrects a guess
+# that was off by more than TOLERANCE.
+CODEC_LOSS = 0.4
+TOLERANCE = 0.2  # LU: an MP3 further than this from the target is encoded once more
+# dB under the ceiling the limiter aims: what MP3 encoding adds to the peaks it held, with
+# the same low-pass before the limiter as in LAME (measured at 128 kbit/s stereo: -0.4 to
+# +0.1 dB; at 64 kbit/s mono, where LAME's noise is higher: -0.6 to +1.1 dB)
+PEAK_ALLOWANCE = 0.1
+LOW_BITRATE = 96  # kbit/s and less: the limiter aims LOW_BITRATE_ALLOWANCE under the ceiling
+LOW_BITRATE_ALLOWANCE = 0.8
+RETRY_FACTOR = 1.5  # an overshoot need not shrink as fast as the limiter's ceiling
+RETRY_MARGIN = 0.1  # dB under the ceiling the corrective encode aims for an MP3 that was over
 SPLIT_MINIMUM = 60.0  # s: longer masters are measured in two halves in parallel
-
-
-class AudioError(PodcastError):
-    """The audio cannot be normalized; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -69,360 +68,165 @@ class LoudnessTarget:
     when_too_loud: str = "limit"  # or "lower"
 
 
-@dataclass(frozen=True)
-class Source:
-    """The audio to normalize: a master, optionally with intro/outro jingles."""
-
-    master: Path
-    intro: Path | None = None
-    outro: Path | None = None
-    crossfade: float = 0.0
-
-    @property
-    def files(self) -> list[Path]:
-        return [p for p in (self.intro, self.master, self.outro) if p is not None]
-
-    def input_args(self) -> list[str]:
-        args: list[str] = []
-        for path in self.files:
-            args += ["-i", str(path)]
-        return args
-
-    def graph(self, channels: int, chain: str) -> tuple[str, int | None]:
-        """An ffmpeg filter graph that puts out ``[out]`` = joined source → ``chain``.
-
-        Returns the graph and the sample rate of the result (None: the master's own).
-        """
-        shape = f"aformat=channel_layouts={layout(channels)}"
-        if len(self.files) == 1:
-            return f"[0:a:0]{shape}{',' + chain if chain else ''}[out]", None
-        parts = []
-        labels = []
-        for i in range(len(self.files)):
-            parts.append(
-                f"[{i}:a:0]aresample={OUTPUT_RATE},aformat=sample_fmts=flt:channel_layouts={layout(channels)}[s{i}]"
-            )
-            labels.append(f"[s{i}]")
-        if self.crossfade > 0:
-            current = labels[0]
-            for i, label in enumerate(labels[1:], 1):
-                parts.append(f"{current}{label}acrossfade=d={self.crossfade}:c1=tri:c2=tri[x{i}]")
-                current = f"[x{i}]"
-            joined = current
-        else:
-            parts.append(f"{''.join(labels)}concat=n={len(labels)}:v=0:a=1[joined]")
-            joined = "[joined]"
-        parts.append(f"{joined}{chain or 'anull'}[out]")
-        return ";".join(parts), OUTPUT_RATE
-
-
-@dataclass(frozen=True)
-class Summary:
-    integrated: float
-    lra: float
-    true_peak: float
-
-    @classmethod
-    def of(cls, loudness: Loudness) -> Summary:
-        return cls(
-            round(loudness.integrated, 2), round(loudness.lra, 2), round(loudness.true_peak, 2)
-        )
-
-
-@dataclass(frozen=True)
-class LoudnessReport:
-    """What normalization did to one file; written as JSON into the build."""
-
-    file: str
-    target: float
-    true_peak_limit: float
-    input: Summary
-    output: Summary
-    gain: float  # dB applied
-    mode: str  # "linear", "limited" (peaks limited to reach the target) or "lowered"
-    limited_by: float  # dB the loudest peak was reduced by the limiter (0: none)
-    passes: int  # encodes needed (1 normally)
-    duration: float
-    # output I/LRA: "predicted" from the input measurement (±0.1 LU for speech, ±0.3 with
-    # heavy limiting) or "measured" on the MP3; the output true peak is always measured
-    output_loudness: str = "measured"
-    notes: tuple[str, ...] = ()
-    short_term_input: tuple[float, ...] = field(default=(), repr=False)
-    short_term_output: tuple[float, ...] = field(default=(), repr=False)
-
-    @property
-    def on_target(self) -> bool:
-        return abs(self.output.integrated - self.target) <= 0.5
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> LoudnessReport:
-        data = dict(data)
-        data["input"] = Summary(**data["input"])
-        data["output"] = Summary(**data["output"])
-        for key in ("notes", "short_term_input", "short_term_output"):
-            data[key] = tuple(data.get(key, ()))
-        return cls(**data)
-
-    def line(self) -> str:
-        i, o = self.input, self.output
-        text = (
-            f"in {i.integrated:6.1f} LUFS LRA {i.lra:4.1f} TP {i.true_peak:5.1f} → "
-            f"out {o.integrated:6.1f} LUFS LRA {o.lra:4.1f} TP {o.true_peak:5.1f} dBTP"
-            f"{' (I, LRA predicted)' if self.output_loudness == 'predicted' else ''}, "
-            f"gain {self.gain:+.1f} dB, {self.mode}"
-        )
-        if self.limited_by > 0:
-            text += f" (peaks −{self.limited_by:.1f} dB)"
-        return text
-
-
-def check_source(source: Source) -> None:
-    """Clear errors for audio that cannot be normalized, naming the file."""
-    for path in source.files:
-        if not path.is_file():
-            raise AudioError(f"{path}: not found")
-        if path.stat().st_size == 0:
-            raise AudioError(f"{path}: empty file (0 bytes)")
-        try:
-            info = probe(path)
-        except FfmpegError:
-            raise AudioError(
-                f"{path}: not readable as audio (corrupt or unsupported format)"
-            ) from None
-        if info.sample_rate < MIN_SAMPLE_RATE:
-            raise AudioError(
-                f"{path}: sampled at {info.sample_rate} Hz (expected at least {MIN_SAMPLE_RATE} Hz)"
-            )
-
-
 def measure_source(
     source: Source,
     channels: int,
     progress: PassProgress | None = None,
     rate: int | None = None,
+    band: int | None = None,
+    known: Mapping[Path, StreamInfo] | None = None,
 ) -> Loudness:
     """The loudness of the (joined) source.  A long PCM or FLAC master on its own, at its own
     rate, is measured in two halves in parallel (seeking in those formats is sample-exact)."""
     graph, joined_rate = source.graph(channels, "")
-    info = probe(source.master)
+    info = stream_info(source.master, known or {})
     rate = joined_rate or rate or info.sample_rate
-    splittable = info.codec.startswith("pcm_") or info.codec == "flac"
+    # (ffmpeg's codec names, or mutagen's file types when the catalog probed the master)
+    splittable = info.codec.startswith("pcm_") or info.codec in ("flac", "wave", "aiff")
     alone = len(source.files) == 1 and rate == info.sample_rate
     try:
         if alone and splittable and info.duration >= SPLIT_MINIMUM:
             frames = round(info.duration * rate)
-            return measure_split(source.master, channels, rate, frames, progress)
-        return measure_command(source.input_args(), graph, rate, channels, progress=progress)
+            return measure_split(source.master, channels, rate, frames, progress, band)
+        return measure_command(
+            source.input_args(), graph, rate, channels, progress=progress, band=band
+        )
     except FfmpegError as error:
         raise AudioError(f"{source.master}: does not decode ({error})") from None
 
 
-def _limit_chain(gain: float, limit: float | None) -> str:
-    chain = f"volume={gain:.3f}dB:precision=float"
-    if limit is not None:
-        # The low-pass takes what MP3 drops anyway (LAME cuts ~16-17 kHz), so the peaks the
-        # limiter sees are the peaks the MP3 will have; sample peaks then ≈ true peaks.
-        chain += (
-            ",lowpass=f=16000:p=2"
-            f",alimiter=limit={10 ** (limit / 20):.5f}:level=0:latency=1:attack=5:release=50"
-        )
-    return chain
+def peak_allowance(target: LoudnessTarget) -> float:
+    return LOW_BITRATE_ALLOWANCE if target.bitrate <= LOW_BITRATE else PEAK_ALLOWANCE
 
 
-def _tee_escape(path: Path) -> str:
-    """``path`` escaped for a slave of ffmpeg's tee muxer."""
-    return re.sub(r"([\\'|\[\]:=,;])", r"\\\1", str(path))
-
-
-def _encode_and_measure(
-    source: Source,
-    out: Path,
-    target: LoudnessTarget,
-    chain: str,
-    rate: int,
-    progress: PassProgress | None,
-    loudness: bool = False,
-) -> Loudness:
-    """Encode ``source`` through ``chain`` into the MP3 ``out`` and measure the MP3
-    (its peaks; with ``loudness`` everything).
-
-    The encoder's tee muxer writes the MP3 to ``out`` and, packet for packet, to a pipe
-    that a second ffmpeg decodes for the meter: the output is verified *while* it is
-    encoded (on another core), not in a second pass over the file.
-    """
-    graph, _rate = source.graph(target.channels, chain)
-    command = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", "-y",
-        *source.input_args(), "-filter_complex", graph, "-map", "[out]",
-        "-map_metadata", "-1", "-ac", str(target.channels), "-ar", str(rate),
-        "-c:a", "libmp3lame", "-b:a", f"{target.bitrate}k",
-        "-f", "tee", f"[f=mp3]{_tee_escape(out)}|[f=mp3]pipe:1",
-    ]  # fmt: skip
-    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as encoder:
-        assert encoder.stdout is not None and encoder.stderr is not None
-        errors: list[bytes] = []
-        reader = threading.Thread(target=lambda: errors.append(encoder.stderr.read()))
-        reader.start()
-        try:
-            result: Loudness | None = measure_command(
-                ["-f", "mp3", "-i", "pipe:0"],
-                f"[0:a:0]aformat=channel_layouts={layout(target.channels)}[out]",
-                rate,
-                target.channels,
-                progress=progress,
-                stdin=encoder.stdout,
-                loudness=loudness,
-            )
-        except FfmpegError:
-            result = None
-        finally:
-            encoder.stdout.close()
-        reader.join()
-        encoder.wait()
-    if encoder.returncode != 0 or result is None:
-        message = last_error_line(b"".join(errors))
-        raise AudioError(f"{source.master}: encoding failed ({message})")
-    return result
-
-
-def peak_margin(target: LoudnessTarget) -> float:
-    return LOW_BITRATE_MARGIN if target.bitrate <= 96 else PEAK_MARGIN
-
-
-def plan_gain(
-    measured: Loudness, target: LoudnessTarget
-) -> tuple[float, float | None, str, list[str]]:
-    """The gain (dB), the limiter's limit (dBFS, None for none), the mode, and notes."""
-    goal = target.loudness + MP3_LOSS
-    gain = goal - measured.integrated
-    limit = target.true_peak - peak_margin(target)
-    if measured.true_peak + gain <= limit:
-        return gain, None, "linear", []
-    over = measured.true_peak + gain - limit
+def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, str, list[str]]:
+    """The first encode's plan, the mode and the notes."""
+    # the gain is planned on the master low-passed as the encoder will have it (the input's
+    # loudness in the report is that of the master itself)
+    basis = measured.band_integrated
+    if math.isnan(basis):
+        basis = measured.integrated
+    gain = target.loudness + CODEC_LOSS - basis
+    aim = target.true_peak - peak_allowance(target)
+    linear = EncodePlan(gain, aim, target.channels, target.bitrate)
+    if measured.true_peak + gain <= aim:
+        return linear, "linear", []
+    over = measured.true_peak + gain - aim
     reason = (
         f"{target.loudness:.1f} LUFS is not reachable linearly: the input's true peak "
         f"{measured.true_peak:.1f} dBTP at {gain:+.1f} dB gain would be {over:.1f} dB over "
-        f"the {limit:.1f} dBFS limit"
+        f"the {target.true_peak:.1f} dBTP ceiling"
     )
     if target.when_too_loud == "lower":
-        gain = limit - measured.true_peak
-        return gain, None, "lowered", [reason + f"; target lowered (gain {gain:+.1f} dB)"]
-    gain = _gain_for(measured, goal, gain, limit)
-    return gain, limit, "limited", [reason + "; peaks limited (show setting when_too_loud: limit)"]
+        lowered = EncodePlan(aim - measured.true_peak, None, target.channels, target.bitrate)
+        return lowered, "lowered", [reason + "; kept linear (show setting when_too_loud: lower)"]
+    # the gain includes the loudness the limiter is predicted to take from the peaks (tenths
+    # of a LU), so that the target is met in one encode
+    taken = basis + gain - measured.predict_limited(gain, aim)
+    plan = EncodePlan(gain + taken, aim, target.channels, target.bitrate)
+    return plan, "limited", [reason + "; peaks limited (show setting when_too_loud: limit)"]
 
 
-def predict_output(measured: Loudness, gain: float, limit: float | None) -> Loudness:
-    """The MP3's loudness, predicted from the input's segment energies, the gain, the limiter
-    model (Loudness.segments_after) and MP3_LOSS: within about 0.1 LU of a measurement
-    (0.3 LU with heavy limiting).
-    Its peaks are the input's (the MP3's true peak is measured while encoding)."""
-    if not len(measured.sub_energy):
-        return replace(measured, integrated=measured.integrated + gain - MP3_LOSS)
-    segments = measured.segments_after(gain - MP3_LOSS, None if limit is None else limit - MP3_LOSS)
-    return replace(
-        measured,
-        integrated=integrated(segments),
-        lra=loudness_range(segments),
-        short_term=short_term(segments),
-    )
-
-
-def _gain_for(measured: Loudness, goal: float, gain: float, limit: float) -> float:
-    """The gain that reaches ``goal`` (before MP3 loss) with the limiter at ``limit``."""
-    for _ in range(4):  # the limiter takes some loudness: raise the gain by what it takes
-        gain += goal - measured.predict_limited(gain, limit)
-    return gain
+def _correction(
+    plan: EncodePlan, result: EncodeResult, target: LoudnessTarget, mode: str
+) -> EncodePlan | None:
+    """The plan of the one corrective encode, or None if the MP3 is right: within TOLERANCE
+    of the target (unless lowered) and its true peak under the ceiling."""
+    output = result.loudness
+    over = output.true_peak - target.true_peak
+    miss = target.loudness - output.integrated
+    if over <= 0 and (mode == "lowered" or abs(miss) <= TOLERANCE):
+        return None
+    gain, ceiling = plan.gain, plan.ceiling
+    if mode == "lowered":
+        gain -= max(0.0, over) + 0.1
+    else:
+        gain += miss
+    if ceiling is not None and over > 0:
+        # the MP3's peaks came out over the ceiling: the limiter aims lower by more than the
+        # overshoot (MP3 noise on broadband bursts does not shrink with the peaks), as there
+        # is no third encode
+        ceiling -= RETRY_FACTOR * (output.true_peak - (target.true_peak - RETRY_MARGIN))
+    return EncodePlan(gain, ceiling, plan.channels, plan.bitrate)
 
 
 def normalize(
     source: Source,
     out: Path,
     target: LoudnessTarget,
-    progress: Callable[[str, float, float], None] | None = None,
-    full_check: bool = False,
+    progress: PhaseProgress | None = None,
+    known: Mapping[Path, StreamInfo] | None = None,
 ) -> LoudnessReport:
-    """Normalize ``source`` into the MP3 ``out``; return the loudness report.
+    """Normalize ``source`` into the MP3 ``out``; return the report (output measured on it).
 
-    The MP3's true peak is always measured (decoded while it is encoded).  Its loudness is
-    predicted from the measurement of the input (within about 0.1–0.3 LU); ``full_check``
-    measures it on the MP3 too, and encodes again if it is off by more than TOLERANCE.
+    ``known``: files the catalog has probed and checked already (they are not probed again).
     """
-    check_source(source)
+    known = known or {}
+    check_source(source, known)
 
     def phase(name: str, total: float) -> PassProgress | None:
         if progress is None:
             return None
         return lambda done: progress(name, done, total)
 
-    infos = [probe(p) for p in source.files]
-    expected = sum(info.duration for info in infos)
-    measured = measure_source(source, target.channels, phase("measure", expected))
+    expected = sum(stream_info(p, known).duration for p in source.files)
+    band = cutoff(target.bitrate)
+    measured = measure_source(
+        source, target.channels, phase("measure", expected), band=band, known=known
+    )
     name = source.master
     if measured.duration <= 0:
         raise AudioError(f"{name}: has no audio (zero length)")
     if measured.silent:
         raise AudioError(f"{name}: contains only silence (nothing to normalize)")
-    gain, limit, mode, notes = plan_gain(measured, target)
-    goal = target.loudness + MP3_LOSS
-    encode_progress = phase("encode", expected)
+    plan, mode, notes = plan_gain(measured, target)
     tmp = out.with_name(f"{out.stem}.{os.getpid()}.{threading.get_ident()}.part.mp3")
-    passes = 0
+    passes = 1
     try:
-        while True:
-            passes += 1
-            chain = _limit_chain(gain, limit)
-            checked = _encode_and_measure(
-                source, tmp, target, chain, OUTPUT_RATE, encode_progress, loudness=full_check
-            )
-            result = checked if full_check else predict_output(measured, gain, limit)
-            result = replace(result, true_peak=checked.true_peak, sample_peak=checked.sample_peak)
-            peak_over = result.true_peak - target.true_peak
-            miss = target.loudness - result.integrated
-            loud_ok = mode == "lowered" or abs(miss) <= TOLERANCE
-            if (peak_over <= 0 and loud_ok) or passes == 3:
-                break
+        result = encode_pass(source, tmp, plan, phase("encode", expected))
+        again = _correction(plan, result, target, mode)
+        if again is not None:
+            output = result.loudness
             notes.append(
-                f"pass {passes}: {result.integrated:.2f} LUFS, {result.true_peak:.2f} dBTP; "
-                "encoded again with the error corrected"
+                f"first encode measured {output.integrated:.2f} LUFS, {output.true_peak:.2f} "
+                f"dBTP; encoded once more with the gain corrected by {again.gain - plan.gain:+.2f}"
+                " dB"
             )
-            if mode != "lowered":
-                gain += miss
-            if peak_over > 0:
-                if limit is None:
-                    limit = target.true_peak - peak_margin(target)
-                    mode = "limited" if mode == "linear" else mode
-                limit -= peak_over + 0.2
-                if mode == "limited" and not full_check:
-                    gain = _gain_for(measured, goal, gain, limit)
-        if result.true_peak > target.true_peak:
+            plan, passes = again, 2
+            result = encode_pass(source, tmp, plan, phase("encode", expected))
+        output = result.loudness
+        if output.true_peak > target.true_peak:
             raise AudioError(
-                f"{name}: true peak {result.true_peak:.2f} dBTP after encoding is over the "
+                f"{name}: true peak {output.true_peak:.2f} dBTP after encoding is over the "
                 f"{target.true_peak:.1f} dBTP ceiling even after {passes} passes"
             )
-        if not loud_ok:
-            notes.append(f"output {result.integrated:.2f} LUFS misses the target")
+        if mode != "lowered" and abs(output.integrated - target.loudness) > TOLERANCE:
+            notes.append(f"output {output.integrated:.2f} LUFS misses the target")
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
-    limited_by = 0.0
-    if limit is not None:
-        limited_by = max(0.0, round(measured.true_peak + gain - limit, 2))
+    if mode == "limited" and result.limited_by == 0:
+        mode = "linear"  # no peak came over the limiter's ceiling: nothing was limited
+    elif mode == "linear" and result.limited_by > 0:
+        mode = "limited"
+    duration = output.duration
     return LoudnessReport(
         file=str(source.master.name),
         target=target.loudness,
         true_peak_limit=target.true_peak,
         input=Summary.of(measured),
-        output=Summary.of(result),
-        gain=round(gain, 2),
+        output=Summary.of(output),
+        gain=round(plan.gain, 2),
         mode=mode,
-        limited_by=limited_by,
+        limited_by=round(result.limited_by, 2),
+        limited_seconds=round(result.limited_seconds, 2),
+        limited_share=round(100 * result.limited_seconds / duration, 2) if duration else 0.0,
+        lowered_by=round(max(0.0, target.loudness - output.integrated), 2)
+        if mode == "lowered"
+        else 0.0,
         passes=passes,
-        duration=round(result.duration, 3),
-        output_loudness="measured" if full_check else "predicted",
+        duration=round(duration, 3),
         notes=tuple(notes),
         short_term_input=measured.short_term,
-        short_term_output=result.short_term,
+        short_term_output=output.short_term,
     )

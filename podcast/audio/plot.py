@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from podcast.audio.normalize import LoudnessReport
+from podcast.audio.report import LoudnessReport
 
 
 def draw_plot(report: LoudnessReport, title: str) -> bytes:

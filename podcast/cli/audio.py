@@ -44,12 +44,6 @@ from podcast.cli.common import QUIET_OPTION
     "or lower the target.",
 )
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the report here.")
-@click.option(
-    "--full-check",
-    is_flag=True,
-    help="Also measure the MP3's loudness (by default it is predicted from the master within "
-    "about 0.1–0.3 LU; the true peak is always measured on the MP3).",
-)
 @QUIET_OPTION
 def normalize(
     master: Path,
@@ -59,21 +53,23 @@ def normalize(
     bitrate: int | None,
     when_too_loud: str,
     json_out: Path | None,
-    full_check: bool,
     quiet: bool,
 ) -> None:
     """Normalize one audio file to a loudness target and encode it to MP3.
 
     Linear gain (the loudness range is kept); a true-peak-safe limiter only when the
     target cannot be reached otherwise, which the report then says.  Mono stays mono.
+    The report's output figures are measured on the MP3 as it is written.
     """  # fmt: skip
-    from podcast.audio.normalize import LoudnessTarget, Source, check_source
+    from podcast.audio.normalize import LoudnessTarget
     from podcast.audio.normalize import normalize as run_normalize
+    from podcast.audio.source import Source, check_source
     from podcast.ffmpeg import probe
     from podcast.progress import audio_progress, progress_wanted
 
     check_source(Source(master))  # names the file if it is missing, empty or unreadable
-    channels = 1 if probe(master).channels == 1 else 2
+    info = probe(master)
+    channels = 1 if info.channels == 1 else 2
     mono = channels == 1
     goal = LoudnessTarget(
         loudness=target if target is not None else (-19.0 if mono else -16.0),
@@ -88,7 +84,7 @@ def normalize(
             if progress
             else None
         )
-        report = run_normalize(Source(master), output, goal, step, full_check=full_check)
+        report = run_normalize(Source(master), output, goal, step, known={master: info})
     if json_out:
         json_out.write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
     click.echo(f"{output}: {report.line()}")

@@ -1,0 +1,163 @@
+"""A look-ahead true-peak limiter that touches only the peaks over its ceiling, in numpy.
+
+For every frame the limiter knows the true peak around it (4× oversampled with the
+meter's polyphase interpolator, computed only where the sample peak comes within
+:data:`SCREEN` of the ceiling) and the gain that frame needs, ``min(1, ceiling/peak)``.
+The gain curve is the running minimum of that need over ``[n − HOLD, n + LOOKAHEAD]``,
+smoothed by two moving averages reaching ``LOOKAHEAD`` either side: it starts to fall
+``LOOKAHEAD`` before a peak, is never above what any frame needs (so no peak passes
+over the ceiling), holds ``HOLD`` after it and comes back within ``LOOKAHEAD``.  Where
+no peak is near, the gain is exactly 1: the audio stays linear.
+
+The limiter counts what it did: the loudest reduction, and the frames turned down by
+more than 1 dB (the share of the programme it touched audibly).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from podcast.audio.loudness import TAPS_PER_PHASE, interpolator
+
+LOOKAHEAD = 0.005  # s: the gain reaches a peak's need this early
+HOLD = 0.020  # s: and stays down this long after it (no ripple between close peaks)
+SCREEN = 10 ** (3.0 / 20)  # true peaks are never more than 3 dB over the sample peaks here
+BLOCK = 512  # frames: true peaks are computed in blocks that hold a candidate
+AUDIBLE = 10 ** (-1.0 / 20)  # turned down by more than 1 dB
+PAD = TAPS_PER_PHASE // 2 + 8  # frames: the interpolator's reach, and slack for its delay
+
+
+def running_min(values: np.ndarray, before: int, after: int) -> np.ndarray:
+    """``out[n] = min(values[n - before : n + after + 1])`` (van Herk / Gil-Werman, O(n))."""
+    width = before + after + 1
+    n = len(values)
+    size = -(-(n + width - 1) // width) * width
+    padded = np.ones(size, dtype=values.dtype)  # a gain of 1 outside: nothing to limit there
+    padded[before : before + n] = values
+    blocks = padded.reshape(-1, width)
+    forward = np.minimum.accumulate(blocks, axis=1).ravel()
+    backward = np.minimum.accumulate(blocks[:, ::-1], axis=1)[:, ::-1].ravel()
+    end = np.minimum(np.arange(n) + width - 1, size - 1)
+    return np.minimum(backward[:n], forward[end])
+
+
+def moving_average(values: np.ndarray, half: int) -> np.ndarray:
+    """Mean over ``[n - half, n + half]``, the ends repeated."""
+    padded = np.concatenate([np.full(half, values[0]), values, np.full(half, values[-1])])
+    sums = np.concatenate([[0.0], np.cumsum(padded, dtype=np.float64)])
+    return (sums[2 * half + 1 :] - sums[: -(2 * half + 1)]) / (2 * half + 1)
+
+
+def _phase_matrix() -> np.ndarray:
+    """(taps, phases): one matrix product gives all four interpolated values of a frame."""
+    return np.stack([phase[::-1] for phase in interpolator()], axis=1).astype(np.float32)
+
+
+def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.ndarray:
+    """Per frame, the largest of its sample peak and the interpolated ones after it; only
+    computed in blocks where ``sample`` exceeds ``threshold`` (elsewhere: ``sample``)."""
+    peaks = sample.copy()
+    hot = np.flatnonzero(sample > threshold)
+    if not len(hot):
+        return peaks
+    blocks = np.unique(hot // BLOCK)
+    n, channels = frames.shape
+    half = TAPS_PER_PHASE // 2
+    padded = np.zeros((-(-n // BLOCK) * BLOCK + TAPS_PER_PHASE, channels), dtype=np.float32)
+    padded[half : half + n] = frames
+    rows = blocks[:, None] * BLOCK + np.arange(BLOCK + TAPS_PER_PHASE - 1)
+    segments = padded[rows]  # (blocks, BLOCK + taps - 1, channels)
+    windows = sliding_window_view(segments, TAPS_PER_PHASE, axis=1)  # (b, BLOCK, ch, taps)
+    # (not tensordot/matmul: BLAS would start threads that spin on the other core for long
+    # after; einsum's own loop keeps this on the one thread)
+    values = np.einsum("nbct,tk->nbck", windows, _phase_matrix())  # (b, BLOCK, ch, 4)
+    inter = np.abs(values[:, :, 0, 0])  # (blocks, BLOCK); a max over small axes is slow
+    for channel in range(channels):
+        for phase in range(values.shape[3]):
+            np.maximum(inter, np.abs(values[:, :, channel, phase]), out=inter)
+    for block, top in zip(blocks, inter, strict=True):
+        start = block * BLOCK
+        stop = min(start + BLOCK, n)
+        np.maximum(peaks[start:stop], top[: stop - start], out=peaks[start:stop])
+    return peaks
+
+
+class PeakLimiter:
+    """Feed float32 frames in order to :meth:`process`; call :meth:`finish` at the end.
+
+    The output is delayed: each call returns the frames whose look-ahead is complete.
+    ``ceiling_db`` None: no limiting (the frames pass unchanged).
+    """
+
+    def __init__(self, rate: int, channels: int, ceiling_db: float | None) -> None:
+        self.channels = channels
+        self.ceiling = None if ceiling_db is None else 10 ** (ceiling_db / 20)
+        self.ahead = max(2, round(LOOKAHEAD * rate))
+        self.hold = max(self.ahead, round(HOLD * rate))
+        self.past = self.hold + self.ahead + 2 * PAD
+        self.future = 2 * self.ahead + 2 * PAD
+        self.context = np.zeros((0, channels), dtype=np.float32)  # frames already put out
+        self.pending = np.zeros((0, channels), dtype=np.float32)  # frames not yet put out
+        self.rate = rate
+        self.frames = 0
+        self.limited_frames = 0  # turned down by more than 1 dB
+        self.lowest_gain = 1.0
+
+    @property
+    def limited_by(self) -> float:
+        """dB the loudest peak was turned down by."""
+        return max(0.0, float(-20 * np.log10(self.lowest_gain)))
+
+    @property
+    def limited_seconds(self) -> float:
+        return self.limited_frames / self.rate
+
+    def process(self, frames: np.ndarray) -> np.ndarray:
+        if self.ceiling is None:
+            self.frames += len(frames)
+            return frames
+        pending = np.concatenate([self.pending, frames]) if len(self.pending) else frames
+        ready = len(pending) - self.future
+        if ready <= 0:
+            self.pending = pending
+            return np.zeros((0, self.channels), dtype=np.float32)
+        buffer = np.concatenate([self.context, pending]) if len(self.context) else pending
+        start = len(self.context)
+        gain = self._gain(buffer)
+        out = pending[:ready]
+        if gain is not None:
+            part = gain[start : start + ready]
+            out = (out * part[:, None]).astype(np.float32)
+            self.limited_frames += int(np.count_nonzero(part < AUDIBLE))
+            self.lowest_gain = min(self.lowest_gain, float(part.min()))
+        self.frames += ready
+        self.context = buffer[max(0, start + ready - self.past) : start + ready]
+        self.pending = pending[ready:]
+        return out
+
+    def finish(self) -> np.ndarray:
+        """The frames still held back (their look-ahead is silence)."""
+        if self.ceiling is None:
+            return np.zeros((0, self.channels), dtype=np.float32)
+        held = len(self.pending)
+        out = self.process(np.zeros((self.future, self.channels), dtype=np.float32))
+        self.pending = np.zeros((0, self.channels), dtype=np.float32)
+        return out[:held]
+
+    def _gain(self, buffer: np.ndarray) -> np.ndarray | None:
+        """The gain per frame of ``buffer``; None where it is 1 throughout."""
+        assert self.ceiling is not None
+        sample = np.abs(buffer[:, 0])  # per frame, the largest channel (column by column:
+        for channel in range(1, self.channels):  # numpy's max over a short axis is slow)
+            np.maximum(sample, np.abs(buffer[:, channel]), out=sample)
+        if not len(sample) or float(sample.max()) * SCREEN <= self.ceiling:
+            return None
+        peaks = true_peaks(buffer, sample, self.ceiling / SCREEN)
+        need = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-12))
+        if float(need.min()) >= 1.0:
+            return None
+        slack = 4  # the interpolated peaks' position is known to a frame or two
+        held = running_min(need, self.hold + slack, self.ahead + slack)
+        half = self.ahead // 2
+        return moving_average(moving_average(held, half), half)
