@@ -24,10 +24,11 @@ build: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/podcast validate
 
-## test: lint and run the whole test suite (with the system's ffmpeg when there is one),
+## test: lint, type-check and run the whole test suite (with the system's ffmpeg when there is one),
 ## then the audio tests once more with the imageio-ffmpeg wheel's binary
 test: $(STAMP) browser ffmpeg
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 	@$(MAKE) --no-print-directory audio-tests-wheel-ffmpeg
 
