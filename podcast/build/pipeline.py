@@ -154,7 +154,7 @@ def build(options: BuildOptions) -> BuildResult:
         person_images=person_images,
     )
     writer.write_bytes(FEED_PATH, feed, "feed")
-    build_cards(catalog, episodes, encoded, writer, options.cache)  # before the pages link them
+    build_cards(catalog, episodes, encoded, writer, options.cache, options.jobs)  # pages link them
     render_site(catalog, episodes, media, writer, options.now)
     write_redirects(catalog, episodes, identities.redirects(), writer)
     writer.write_bytes(STATE_PATH, identities.state.to_bytes(), "state")

@@ -37,6 +37,19 @@ WRAP_FILL = 0.98
 
 # --- the layout ----------------------------------------------------------
 
+_DIGESTS: dict[tuple[Path, int, int, int], str] = {}
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a font or artwork file, read once per process while its size, mtime and
+    inode stay the same (a build fingerprints every card, each naming the same few files)."""
+    info = path.stat()
+    key = (path, info.st_size, info.st_mtime_ns, info.st_ino)
+    if key not in _DIGESTS:
+        _DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _DIGESTS[key]
+
+
 
 @dataclass(frozen=True)
 class Box:
@@ -147,14 +160,18 @@ class CardLayout:
 
     def fingerprint(self) -> str:
         """A hash of everything that makes the image: layout, files and renderer version."""
+        known = self.__dict__.get("_fingerprint")  # a layout is frozen: computed once
+        if known is not None:
+            return known
         digest = hashlib.sha256(RENDERER_VERSION.encode())
         digest.update(repr(self).encode())
         for path in sorted(
             {b.path for b in self.blocks if isinstance(b, ImageBlock)}
             | {b.face.path for b in self.texts()}
         ):
-            digest.update(path.read_bytes())
-        return digest.hexdigest()[:32]
+            digest.update(file_digest(path).encode())
+        object.__setattr__(self, "_fingerprint", digest.hexdigest()[:32])
+        return self.__dict__["_fingerprint"]
 
 
 def wrap(text: str, face: FontFace, size: int, width: float) -> list[str]:

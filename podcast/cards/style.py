@@ -7,6 +7,7 @@ Fonts: DejaVu Sans, shipped inside matplotlib (a dependency), so umlauts, ß,
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -21,9 +22,11 @@ from podcast.problems import PodcastError
 
 
 def matplotlib_font_dir() -> Path:
-    import matplotlib
-
-    return Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf"
+    """matplotlib's own font folder, found without importing matplotlib (slow to import)."""
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or spec.origin is None:
+        raise PodcastError("matplotlib is not installed: the cards use its DejaVu Sans")
+    return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
 @dataclass(frozen=True)

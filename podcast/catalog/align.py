@@ -16,11 +16,13 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from podcast.catalog.transcript import Cue
 from podcast.catalog.words import QuoteWord, fold, without_elisions
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SIMILAR = 0.8  # two words with a difflib ratio this high are the same word misspelt
 SPOKEN_INSERTION = 0.001  # a bracketed word that is spoken: part of the passage, barely scored
@@ -91,6 +93,8 @@ class Alignment:
 
 def _similarities(quote: Sequence[QuoteWord], words: Sequence[str], fuzzy: bool) -> np.ndarray:
     """(len(quote), len(words)): 1.0 for equal words, a ratio ≥ SIMILAR for similar ones."""
+    import numpy as np  # only when a quote is aligned: not for every command
+
     vocabulary: dict[str, int] = {}
     ids = np.fromiter((vocabulary.setdefault(w, len(vocabulary)) for w in words), dtype=np.int64)
     types = list(vocabulary)
@@ -117,6 +121,8 @@ def _similarities(quote: Sequence[QuoteWord], words: Sequence[str], fuzzy: bool)
 
 def align(quote: Sequence[QuoteWord], words: Sequence[str], fuzzy: bool = True) -> Alignment:
     """The best passage of ``words`` for ``quote``, and a rival as good elsewhere, if any."""
+    import numpy as np  # only when a quote is aligned: not for every command
+
     n = len(words)
     required = sum(not w.optional for w in quote) or len(quote)
     if n == 0 or not quote:
@@ -182,6 +188,8 @@ def align(quote: Sequence[QuoteWord], words: Sequence[str], fuzzy: bool = True) 
 def densest(quote: Sequence[QuoteWord], words: Sequence[str]) -> Match | None:
     """The stretch of ``words`` (as long as the quote) holding most of the quote's words:
     what to show as the nearest candidate when no passage matches well."""
+    import numpy as np  # only when a quote is aligned: not for every command
+
     if not quote or not words:
         return None
     sims = _similarities(quote, words, fuzzy=True)

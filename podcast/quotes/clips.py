@@ -17,7 +17,7 @@ from pathlib import Path
 
 from podcast.audio.encode import EncodedAudio
 from podcast.catalog.models import AudioSettings, Catalog
-from podcast.ffmpeg import probe, run_ffmpeg
+from podcast.ffmpeg import run_ffmpeg
 from podcast.labels import Labels
 from podcast.paths import clip_path
 from podcast.quotes.selection import QuoteRef, episode_label, first_words
@@ -52,7 +52,7 @@ def cut_clip(catalog: Catalog, ref: QuoteRef, encoded: EncodedAudio, out: Path) 
     settings = catalog.show.meta.audio
     start, duration = ref.quote.start, ref.duration
     fade = min(FADE, duration / 4)
-    channels = probe(encoded.path).channels
+    channels = 1 if ref.episode.audio.channels == 1 else 2  # as the audio stage encoded it
     bitrate = settings.bitrate_mono if channels == 1 else settings.bitrate_stereo
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f"{out.stem}.{os.getpid()}.part.mp3")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -208,30 +209,40 @@ def build_cards(
     encoded: Mapping[str, EncodedAudio],
     writer: Writer,
     cache: Path,
+    jobs: int = 1,
 ) -> None:
     """Put into the build what editors take from the site: every quote of ``episodes`` as
     PNG cards (16:9, 1:1, 9:16) and an MP3 clip, the quote decks (all quotes, one per
     season, one per episode) and the takeaway slides (PNG and PPTX) of every season and
     of ``episodes``.
 
-    The pages link them afterwards by asking ``writer`` what was written.
+    Cards and clips not in the cache yet are made ``jobs`` at a time (each clip is an
+    ffmpeg process, each card a PNG encode). The pages link them afterwards by asking
+    ``writer`` what was written.
     """
     frames = {shape: CardFrame.for_show(catalog.show, size) for shape, size in CARD_SHAPES.items()}
     refs = all_quotes(episodes)
     language = catalog.show.meta.language
+    layouts = [{shape: quote_card(catalog, ref, frame) for shape, frame in frames.items()}
+               for ref in refs]  # fmt: skip
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        clips = list(
+            pool.map(lambda ref: cached_clip(catalog, ref, encoded[ref.episode.slug], cache), refs)
+        )
+        unique = {layout.fingerprint(): layout for shapes in layouts for layout in shapes.values()}
+        rendered = pool.map(lambda lay: cached_card(lay, cache), unique.values())
+        cards = dict(zip(unique, rendered, strict=True))
     slides = []
-    for ref in refs:
-        for shape, frame in frames.items():
-            layout = quote_card(catalog, ref, frame)
+    for ref, shapes, clip in zip(refs, layouts, clips, strict=True):
+        for shape, layout in shapes.items():
             if shape == "16x9":
                 slides.append(layout)
             card = card_path(ref.episode, ref.index, shape=shape)
-            writer.copy_file(card, cached_card(layout, cache), "cards")
-        clip = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
+            writer.copy_file(card, cards[layout.fingerprint()], "cards")
         writer.copy_file(clip_path(ref.episode, ref.index), clip, "clips")
         if catalog.show.meta.cards.video:
             square = frames["1x1"]
-            layout = quote_card(catalog, ref, square)
+            layout = shapes["1x1"]
             for shape in VIDEO_SHAPES:
                 video = cached_video(layout, square, ref, clip, shape, cache, language)
                 writer.copy_file(video_path(ref.episode, ref.index, shape), video, "videos")

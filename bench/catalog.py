@@ -1,0 +1,245 @@
+"""Benchmark: a generated catalog of many short episodes, published first and then unchanged.
+
+    .venv/bin/python bench/catalog.py --episodes 100 --big 1000
+
+Generates a show of ``--episodes`` episodes of 20 s each (a distinct generated master each,
+guests, two chapters, a quote and a transcript) and runs the real command line
+(``podcast publish -q`` to a local folder) on it: the first publish, then a publish with
+nothing changed. It prints the wall time of each, the audio stage alone (every master
+normalized and encoded, ``--jobs`` at a time, as the build's ``encode_all`` does, in one
+process, without its plots and cache) and from both the per-episode time outside the encode:
+``(first publish - audio stage) / episodes``.
+
+``--big`` then does the same for a catalog of that many episodes whose masters are copies of
+one file (the audio is encoded once: this measures everything but the audio) and prints its
+no-change publish. The machine's other load makes single runs noisy: ``--repeats`` runs the
+no-change publish that many times and prints the median and the spread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PODCAST = [sys.executable, "-m", "podcast"]
+
+SHOW_YAML = """\
+title: Der Bench-Podcast
+description: Viele kurze Folgen.
+language: de
+author: Bench-Redaktion
+owner:
+  name: Erika Mustermann
+  email: erika@example.org
+link: https://example.org/
+base_url: https://cdn.example.org/show
+artwork: artwork.jpg
+categories: [Government]
+timezone: Europe/Berlin
+hosts: [erika]
+people:
+  erika:
+    name: Erika Mustermann
+    role: Moderatorin
+  jutta:
+    name: Prof. Dr. Jutta Rump
+    role: Professorin
+    url: https://example.org/rump
+"""
+
+SEASON_YAML = """\
+number: 1
+title: Staffel 1
+description: Die erste Staffel.
+"""
+
+EPISODE_YAML = """\
+title: Folge {number} über Planung
+number: {number}
+date: "{date}"
+audio: master.flac
+transcript: transcript.vtt
+summary: Folge {number}, eine kurze Folge.
+description: |
+  Show notes with **Markdown** and a [link](https://example.org/{number}).
+guests: [jutta]
+chapters:
+  - start: "00:00:00"
+    title: Anfang
+  - start: "00:00:10"
+    title: Mitte
+quotes:
+  - text: Neues Arbeiten heißt Stärken und Talente, in Balance bleiben, Folge {number}.
+    speaker: jutta
+    start: "00:00:03"
+    end: "00:00:19"
+"""
+
+TRANSCRIPT = """\
+WEBVTT
+
+1
+00:00:00.000 --> 00:00:02.500
+<v Erika Mustermann>Willkommen zu Folge {number}.
+
+2
+00:00:03.000 --> 00:00:19.000
+<v Jutta Rump>Neues Arbeiten heißt Stärken und Talente, in Balance bleiben, Folge {number}.
+"""
+
+
+def make_master(path: Path, frequency: int, seconds: float = 20.0) -> None:
+    """A 20-s stereo 44.1 kHz FLAC: a tone with some noise (distinct per ``frequency``)."""
+    subprocess.run(
+        [
+            "ffmpeg", "-v", "error", "-y",
+            "-f", "lavfi", "-i", f"sine=frequency={frequency}:sample_rate=44100:duration={seconds}",
+            "-f", "lavfi", "-i", f"anoisesrc=amplitude=0.02:duration={seconds}:sample_rate=44100",
+            "-filter_complex", "[0][1]amix=inputs=2,volume=0.5", "-ac", "2", str(path),
+        ],
+        check=True,
+    )  # fmt: skip
+
+
+def make_artwork(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (1400, 1400), (30, 60, 90)).save(path, quality=80)
+
+
+def make_catalog(root: Path, episodes: int, distinct: bool) -> Path:
+    """``root/episodes`` with ``episodes`` episodes; masters distinct or copies of one."""
+    catalog = root / "episodes"
+    season = catalog / "staffel-1"
+    season.mkdir(parents=True)
+    (catalog / "show.yaml").write_text(SHOW_YAML, encoding="utf-8")
+    make_artwork(catalog / "artwork.jpg")
+    (season / "season.yaml").write_text(SEASON_YAML, encoding="utf-8")
+    shared = root / "master.flac"
+    if not distinct:
+        make_master(shared, 440)
+    for number in range(1, episodes + 1):
+        folder = season / f"folge-{number}-planung"
+        folder.mkdir()
+        day = dt_for(number)
+        (folder / "episode.yaml").write_text(
+            EPISODE_YAML.format(number=number, date=day), encoding="utf-8"
+        )
+        (folder / "transcript.vtt").write_text(TRANSCRIPT.format(number=number), encoding="utf-8")
+        if distinct:
+            make_master(folder / "master.flac", 200 + number)
+        else:
+            shutil.copy(shared, folder / "master.flac")
+    return catalog
+
+
+def dt_for(number: int) -> str:
+    """A publication date per episode, one day apart, all in the past."""
+    import datetime as dt
+
+    day = dt.date(2020, 1, 1) + dt.timedelta(days=number)
+    return f"{day.isoformat()}T06:00:00+01:00"
+
+
+def publish(catalog: Path) -> float:
+    """Seconds of one ``podcast publish -q`` to ``<root>/public`` (a fresh process)."""
+    root = catalog.parent
+    command = [*PODCAST, "publish", "-q", "-c", str(catalog), "-o", str(root / "feed")]
+    command += ["--to", str(root / "public")]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"podcast publish failed:\n{done.stdout}\n{done.stderr}")
+    return seconds
+
+
+AUDIO_STAGE = """
+import sys, time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from podcast.audio.encode import encode, episode_source, episode_target
+from podcast.catalog.loader import load_catalog
+catalog, _ = load_catalog(Path(sys.argv[1]))
+settings = catalog.show.meta.audio
+def one(entry):
+    target = episode_target(settings, 1 if entry.audio.channels == 1 else 2)
+    source = episode_source(entry, settings, catalog.show.root)
+    encode(source, Path(sys.argv[2]) / f"{entry.slug}.mp3", target)
+start = time.perf_counter()
+with ThreadPoolExecutor(max_workers=int(sys.argv[3])) as pool:
+    list(pool.map(one, catalog.episodes))
+print(time.perf_counter() - start)
+"""
+
+
+def audio_stage(catalog: Path, jobs: int) -> float:
+    """Seconds the audio encodes alone take (every master normalized and encoded, ``jobs``
+    at a time, as ``encode_all`` does; no plots, no caching)."""
+    with tempfile.TemporaryDirectory() as cache:
+        done = subprocess.run(
+            [sys.executable, "-c", AUDIO_STAGE, str(catalog), cache, str(jobs)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def no_change(catalog: Path, repeats: int) -> list[float]:
+    """Seconds of ``repeats`` no-change publishes; the build folder must stay byte-identical."""
+    before = tree_bytes(catalog.parent / "feed")
+    times = [publish(catalog) for _ in range(repeats)]
+    if tree_bytes(catalog.parent / "feed") != before:
+        sys.exit("a no-change publish changed the build folder")
+    return times
+
+
+def spread(times: list[float]) -> str:
+    return f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--episodes", type=int, default=100)
+    parser.add_argument("--big", type=int, default=1000, help="0: skip the big catalog")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None, help="as podcast's default if unset")
+    parser.add_argument("--keep", type=Path, default=None, help="work here and keep it")
+    args = parser.parse_args()
+    import os
+
+    jobs = args.jobs or os.cpu_count() or 1
+    work = args.keep or Path(tempfile.mkdtemp(prefix="bench-catalog-"))
+    try:
+        small = make_catalog(work / "small", args.episodes, distinct=True)
+        first = publish(small)
+        audio = audio_stage(small, jobs)
+        outside = (first - audio) / args.episodes
+        print(f"{args.episodes} episodes: first publish {first:.2f} s")
+        print(f"  audio encodes alone (jobs={jobs}): {audio:.2f} s")
+        print(f"  per episode outside the encode: {outside:.3f} s")
+        print(f"  no-change publish: {spread(no_change(small, args.repeats))}")
+        if args.big:
+            big = make_catalog(work / "big", args.big, distinct=False)
+            first_big = publish(big)
+            print(f"{args.big} episodes (one master copied): first publish {first_big:.2f} s")
+            print(f"  no-change publish: {spread(no_change(big, args.repeats))}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
