@@ -22,6 +22,7 @@ from pathlib import Path
 
 from podcast.catalog import SHOW_FILE
 from podcast.catalog.yamlsource import YamlSource, YamlSyntaxError
+from podcast.jobs import default_jobs
 from podcast.problems import PodcastError
 from podcast.publish import Destination, open_destination
 from podcast.publish.local import LocalDestination
@@ -50,7 +51,7 @@ class Options:
     #: where the destination was named, for messages: "--to", "$PODCAST_BUCKET" …
     destination_source: str = "default"
     strict: bool = False
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    jobs: int = field(default_factory=default_jobs)
     quiet: bool = False
     dry_run: bool = False
     prune: bool = False
@@ -125,7 +126,7 @@ def load_options(
         destination=destination,
         destination_source=source,
         strict=strict,
-        jobs=jobs or os.cpu_count() or 1,
+        jobs=jobs or default_jobs(),
         quiet=quiet,
         dry_run=dry_run,
         prune=prune,

@@ -10,7 +10,6 @@ Everything is loaded and checked before anything is written.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from podcast.build.redirects import write_redirects
 from podcast.build.state import PublishedState, read_state
 from podcast.catalog import Catalog, EpisodeEntry, load_catalog
 from podcast.feed.rss import EpisodeMedia, render_feed
+from podcast.jobs import default_jobs
 from podcast.paths import (
     FEED_PATH,
     STATE_PATH,
@@ -48,7 +48,7 @@ class BuildOptions:
     output: Path = Path("feed")
     cache: Path = Path(".cache")
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    jobs: int = field(default_factory=default_jobs)
     strict: bool = False
     # podcast-state.json as read from the publish target (None: nothing published yet)
     previous_state: bytes | None = None

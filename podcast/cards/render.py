@@ -44,7 +44,9 @@ def scaled_artwork(path: Path, width: int, height: int) -> Image.Image:
         return source.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
 
 
+@cache
 def artwork_png(path: Path, width: int, height: int) -> bytes:
+    """The scaled artwork as PNG, encoded once per size (every slide of a deck has it)."""
     out = io.BytesIO()
     scaled_artwork(path, width, height).save(out, "PNG")
     return out.getvalue()

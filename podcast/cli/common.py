@@ -40,7 +40,11 @@ TARGET_OPTION = click.option(
     "(GUIDs, audio URLs) is read back from there before building.",
 )
 JOBS_OPTION = click.option(
-    "--jobs", "-j", type=int, default=None, help="Episodes encoded in parallel."
+    "--jobs",
+    "-j",
+    type=int,
+    default=None,
+    help="Episodes encoded in parallel (default: one per two cores; each uses about two).",
 )
 
 ACCEPT_NEW_GUIDS_OPTION = click.option(

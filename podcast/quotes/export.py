@@ -29,6 +29,7 @@ from podcast.cards import (
     takeaways_title,
 )
 from podcast.catalog.models import Catalog, EpisodeEntry
+from podcast.jobs import default_jobs
 from podcast.labels import Labels
 from podcast.paths import (
     ALL_QUOTES_DECK,
@@ -97,7 +98,7 @@ def export_quotes(
             list({r.episode.slug: r.episode for r in refs}.values()),
             catalog.show.meta.audio,
             cache,
-            os.cpu_count() or 1,
+            default_jobs(),
             catalog.show.root,
         )
         square = CardFrame.for_show(catalog.show, CARD_SHAPES["1x1"])
