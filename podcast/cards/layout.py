@@ -164,12 +164,16 @@ class CardLayout:
         if known is not None:
             return known
         digest = hashlib.sha256(RENDERER_VERSION.encode())
-        digest.update(repr(self).encode())
-        for path in sorted(
+        paths = sorted(
             {b.path for b in self.blocks if isinstance(b, ImageBlock)}
             | {b.face.path for b in self.texts()}
-        ):
-            digest.update(file_digest(path).encode())
+        )
+        # the files by content, not by name: the same show named by a relative or an
+        # absolute --catalog (or moved) keeps its cards
+        described = repr(self)
+        for path in paths:
+            described = described.replace(repr(path), file_digest(path))
+        digest.update(described.encode())
         object.__setattr__(self, "_fingerprint", digest.hexdigest()[:32])
         return self.__dict__["_fingerprint"]
 

@@ -38,3 +38,21 @@ def test_unchanged_build_renders_and_writes_nothing(catalog_dir, tmp_path, monke
     build(options)
     assert stamps(options.output) == output
     assert stamps(options.cache) == cache
+
+
+def test_cards_are_kept_when_the_catalog_is_named_relatively(catalog_dir, tmp_path, monkeypatch):
+    options = BuildOptions(
+        catalog=catalog_dir, output=tmp_path / "feed", cache=tmp_path / "cache", now=NOW, jobs=2
+    )
+    build(options)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("rendered again for a relative --catalog")
+
+    monkeypatch.setattr(podcast.quotes.decks, "render_png", fail)
+    monkeypatch.setattr(podcast.quotes.decks, "render_pptx", fail)
+    monkeypatch.chdir(catalog_dir.parent)
+    relative = BuildOptions(
+        catalog=Path(catalog_dir.name), output=options.output, cache=options.cache, now=NOW
+    )
+    build(relative)
