@@ -15,10 +15,14 @@ from lxml import etree
 from mutagen.oggopus import OggOpus
 
 from podcast.build import BuildOptions, build
+from podcast.check.integrity import sri_mismatch
+from podcast.check.report import Level
+from podcast.check.run import check_show
 from podcast.feed.ext.podcastindex import PODCAST_NS
 from podcast.ffmpeg import ffmpeg_exe
 from podcast.publish import publish
 from podcast.publish.local import LocalDestination
+from tests.site.test_browser import serve
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 BASE = "https://cdn.example.org/show/"
@@ -125,3 +129,39 @@ def test_turning_opus_on_does_not_encode_the_mp3_again(catalog_dir, tmp_path):
     for slug, audio in after.audio.items():
         assert audio.cached and audio.sha256 == before.audio[slug].sha256
         assert audio.opus is not None and not audio.opus.cached
+
+
+def test_podcast_check_fetches_the_alternate_and_verifies_its_integrity(catalog_dir, tmp_path):
+    with_opus(catalog_dir)
+    out, public = tmp_path / "feed", tmp_path / "public"
+    build(BuildOptions(catalog=catalog_dir, output=out, cache=tmp_path / "cache", now=NOW))
+    publish(out, LocalDestination(public))
+    for site in serve(public, BASE.rstrip("/")):
+        report = check_show(site + "feed.xml")
+        alternates = [i for i in report.items if i.label.startswith("alternate: ")]
+        assert len(alternates) == 2  # the Opus files; the MP3's default alternate is the enclosure
+        assert all(i.url.endswith(".opus") and i.level is Level.OK for i in alternates), [
+            (i.label, i.detail) for i in alternates
+        ]
+        assert all(i.summary.endswith(", audio/opus") for i in alternates)
+        assert not report.failed
+        # one changed byte, the length as announced: only the integrity value can tell
+        opus = public / alternates[0].url.removeprefix(site)
+        data = bytearray(opus.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        opus.write_bytes(bytes(data))
+        report = check_show(site + "feed.xml")
+        assert report.failed
+        (failed,) = [i for i in report.items if i.level is Level.ERROR]
+        assert failed.url == alternates[0].url
+        assert failed.detail.startswith(f"integrity: the {len(data):,} bytes fetched have sha384-")
+
+
+def test_sri_values():
+    data = b"opus"
+    good = "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+    weak_wrong = "sha256-" + base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+    assert sri_mismatch(good, data) is None
+    assert sri_mismatch(f"{weak_wrong} {good}?ct=audio/opus", data) is None  # strongest counts
+    assert "not as announced" in sri_mismatch(good, b"opus!")
+    assert "is not an SRI value" in sri_mismatch("md5-abc", data)
