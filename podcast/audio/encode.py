@@ -181,7 +181,8 @@ def with_opus(
         return audio
     channels = 1 if entry.audio.channels == 1 else 2
     target = episode_target(settings, channels).loudness
-    return replace(audio, opus=encode_opus(audio.path, audio.sha256, channels, target, cache))
+    opus = encode_opus(audio.path, audio.sha256, channels, target, settings.true_peak, cache)
+    return replace(audio, opus=opus)
 
 
 def encode_all(

@@ -94,7 +94,10 @@ def test_the_feed_announces_an_opus_alternate_that_matches_the_published_bytes(
     # the MP3 is at the target too, so the two are equally loud
     mp3_path = public / items[0].find("enclosure").get("url").removeprefix(BASE)
     assert abs(ebur128_integrated(mp3_path) - MONO_TARGET) <= 0.5
-    assert all(audio.opus is not None and not audio.opus.cached for audio in first.audio.values())
+    for audio in first.audio.values():
+        assert audio.opus is not None and not audio.opus.cached
+        assert abs(audio.opus.loudness - MONO_TARGET) <= 0.2  # our meter, as the encoder saw it
+        assert audio.opus.true_peak <= -1.0 + 0.5  # near the show's ceiling (-1 dBTP)
 
     # both parsers still read the feed, with the MP3 as the episode's file
     parsed = podcastparser.parse(BASE + "feed.xml", (public / "feed.xml").open("rb"))
