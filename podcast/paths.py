@@ -140,6 +140,12 @@ def audio_path(episode: EpisodeEntry, audio_sha256: str, tagged_sha256: str = ""
     return f"audio/{episode.slug}-{audio_sha256[:8]}{tagged}.mp3"
 
 
+def opus_path(episode: EpisodeEntry, opus_sha256: str) -> str:
+    """The episode's Opus alternate, next to its MP3 and named by its content like it:
+    ``audio/<slug>-<opus hash8>.opus``, so the bytes under a URL never change."""
+    return f"audio/{episode.slug}-{opus_sha256[:8]}.opus"
+
+
 def transcript_path(audio_relpath: str, suffix: str) -> str:
     """The transcript, published next to the audio: 'audio/x-1a2b.mp3' -> 'audio/x-1a2b.vtt'."""
     return audio_relpath.rsplit(".", 1)[0] + suffix

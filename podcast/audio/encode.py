@@ -12,13 +12,14 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mutagen.mp3 import MP3
 
 from podcast.audio.hashes import HashCache
 from podcast.audio.normalize import LoudnessTarget, normalize
+from podcast.audio.opus import OpusAudio, encode_opus
 from podcast.audio.report import LoudnessReport
 from podcast.audio.source import Source
 from podcast.catalog.models import AudioSettings, EpisodeEntry
@@ -42,6 +43,7 @@ class EncodedAudio:
     report: LoudnessReport | None = None  # None for derived files (tagged copies)
     plot: Path | None = None
     cached: bool = False
+    opus: OpusAudio | None = None  # the Opus alternate, with ``audio: {opus: true}``
 
 
 def episode_source(entry: EpisodeEntry, settings: AudioSettings, root: Path | None) -> Source:
@@ -98,7 +100,8 @@ def cache_key(
     for path in source.files:
         known = master_sha256 if path == source.master else None
         digest.update((known or sha256(path)).encode())
-    digest.update(settings.model_dump_json().encode())
+    # the Opus alternate is made from the MP3 (podcast.audio.opus): not part of the MP3's key
+    digest.update(settings.model_dump_json(exclude={"opus"}).encode())
     digest.update(str(channels).encode())
     return digest.hexdigest()[:32]
 
@@ -170,6 +173,18 @@ def encode_episode(
     return result
 
 
+def with_opus(
+    entry: EpisodeEntry, audio: EncodedAudio, settings: AudioSettings, cache: Path
+) -> EncodedAudio:
+    """``audio`` with its Opus alternate (cached like the MP3) when the show asks for one."""
+    if not settings.opus:
+        return audio
+    channels = 1 if entry.audio.channels == 1 else 2
+    target = episode_target(settings, channels).loudness
+    opus = encode_opus(audio.path, audio.sha256, channels, target, settings.true_peak, cache)
+    return replace(audio, opus=opus)
+
+
 def encode_all(
     episodes: Sequence[EpisodeEntry],
     settings: AudioSettings,
@@ -181,11 +196,13 @@ def encode_all(
     """Normalize and encode every episode, ``jobs`` at a time; keyed by slug."""
     hashes = HashCache(cache)
     try:
+
+        def one(entry: EpisodeEntry) -> tuple[str, EncodedAudio]:
+            audio = encode_episode(entry, settings, cache, root, progress, hashes)
+            return entry.slug, with_opus(entry, audio, settings, cache)
+
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            results = pool.map(
-                lambda e: (e.slug, encode_episode(e, settings, cache, root, progress, hashes)),
-                episodes,
-            )
+            results = pool.map(one, episodes)
             return dict(results)
     finally:
         hashes.save()

@@ -141,7 +141,7 @@ def build(options: BuildOptions) -> BuildResult:
     tagged = tag_all(catalog, episodes, encoded, identities.episodes, options.cache, problems)
     identities = with_tags(identities, episodes, tagged)
     files = {slug: t.audio for slug, t in tagged.items()}
-    media = place_media(catalog, episodes, files, identities, writer)
+    media = place_media(catalog, episodes, files, identities, writer, encoded)
     place_loudness_reports(episodes, encoded, writer)
     person_images = place_person_images(catalog, episodes, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")

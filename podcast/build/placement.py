@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from podcast.audio.encode import EncodedAudio
+from podcast.audio.opus import MIME as OPUS_MIME
 from podcast.build.identity import Identities
 from podcast.catalog import Catalog, EpisodeEntry, slugify
+from podcast.feed.media import Alternate
 from podcast.feed.rss import EpisodeMedia, chapters_json
 from podcast.mime import media_type
 from podcast.paths import (
@@ -14,6 +17,7 @@ from podcast.paths import (
     episode_artwork_path,
     loudness_plot_path,
     loudness_report_path,
+    opus_path,
     person_image_path,
     transcript_path,
 )
@@ -26,11 +30,34 @@ def place_media(
     encoded: dict[str, EncodedAudio],
     identities: Identities,
     writer: Writer,
+    alternates: Mapping[str, EncodedAudio] | None = None,
 ) -> dict[str, EpisodeMedia]:
-    """Audio, transcript and chapters (next to the audio) and episode artwork into the build."""
+    """Audio, transcript and chapters (next to the audio) and episode artwork into the build.
+
+    ``alternates`` are the audio stage's results (``encoded``): their Opus files, when the
+    show makes them, are placed next to the MP3 under a content-addressed name.
+    """
     show = catalog.show
     media = {}
     for episode in episodes:
+        opus = alternates[episode.slug].opus if alternates else None
+        placed: tuple[Alternate, ...] = ()
+        if opus is not None:
+            opus_rel = opus_path(episode, opus.sha256)
+            writer.copy_file(opus_rel, opus.path, "audio")
+            kbits = opus.bitrate // 1000
+            average = opus.size * 8 / opus.duration if opus.duration > 0 else opus.bitrate
+            placed = (
+                Alternate(
+                    url=show.url(opus_rel),
+                    mime=OPUS_MIME,
+                    size=opus.size,
+                    bitrate=average,
+                    title=f"Opus {kbits} kbit/s (speech)",
+                    integrity=opus.integrity,
+                    codecs="opus",
+                ),
+            )
         audio = encoded[episode.slug]
         identity = identities[episode.slug]
         relpath = identity.audio_relpath
@@ -59,6 +86,7 @@ def place_media(
             transcript_type=transcript_type,
             chapters_url=chapters_url,
             image_url=image_url,
+            alternates=placed,
         )
     return media
 

@@ -208,6 +208,11 @@ class AudioSettings(Model):
     intro: str | None = Field(None, description="Jingle prepended to every episode (file path)")
     outro: str | None = Field(None, description="Jingle appended to every episode (file path)")
     crossfade: float = Field(0.0, ge=0, le=10, description="Crossfade in seconds for intro/outro")
+    opus: bool = Field(
+        False,
+        description="Also publish each episode as speech-tuned Opus (32 kbit/s mono, 48 stereo), "
+        "announced as podcast:alternateEnclosure next to the MP3",
+    )
 
 
 Colour = Annotated[

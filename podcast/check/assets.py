@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from podcast.check.feed import Asset
 from podcast.check.http import Client, Reply
+from podcast.check.integrity import sri_mismatch
 from podcast.check.report import Finding, ItemResult, Level
 
 FEED_TYPES = {"application/rss+xml", "application/xml", "text/xml", "application/atom+xml"}
@@ -18,6 +19,7 @@ MEDIA = {"enclosure", "alternate"}
 #: what a file must be served as when the feed announces no type
 EXPECTED = {"artwork": {"image/jpeg", "image/png"}, "image": {"image/jpeg", "image/png"}}
 READ_BY_WEB_PLAYERS = {"transcript", "chapters"}  # fetched by script: need CORS
+INTEGRITY_MAX_BYTES = 100 * 1024 * 1024  # files announced with an integrity value are fetched
 _CONTENT_RANGE = re.compile(r"bytes\s+0-1/(\d+)")
 
 
@@ -134,6 +136,20 @@ def _length(header: str | None) -> int | None:
     return int(header) if header and header.strip().isdigit() else None
 
 
+def _integrity(client: Client, asset: Asset, length: int | None) -> list[Finding]:
+    """The whole file against its announced ``podcast:integrity`` (alternates are small)."""
+    assert asset.integrity is not None
+    if length is not None and length > INTEGRITY_MAX_BYTES:
+        return [
+            Finding(Level.WARNING, f"integrity not checked: {length:,} bytes is more than we fetch")
+        ]
+    reply = client.fetch("GET", asset.url, max_body=INTEGRITY_MAX_BYTES + 1)
+    if reply.error or reply.status != 200:
+        return [Finding(Level.ERROR, f"integrity: GET failed ({reply.error or reply.status})")]
+    problem = sri_mismatch(asset.integrity, reply.body)
+    return [Finding(Level.ERROR, problem)] if problem else []
+
+
 def prefix_findings(asset: Asset, head: Reply, base: str | None) -> list[Finding]:
     """A media file behind an analytics prefix (``https://op3.dev/e/<base without scheme>…``)
     must be redirected to the published file itself: ``base`` + the rest."""
@@ -190,6 +206,8 @@ def check_asset(client: Client, asset: Asset, base: str | None = None) -> ItemRe
         findings.append(
             Finding(Level.WARNING, "no Access-Control-Allow-Origin: web players cannot read it")
         )
+    if asset.integrity:
+        findings += _integrity(client, asset, length)
     size = f", {length:,} bytes" if length is not None else ""
     summary = f"{ranged.status or head.status}{size}, {head.media_type}{_redirect_note(head)}"
     return ItemResult(asset.label, asset.url, tuple(findings), summary)

@@ -25,6 +25,7 @@ class Asset:
     episode: str  # the episode's title; "" for the show's own files
     mime: str | None = None  # the type the feed announces
     length: int | None = None  # the length the feed announces
+    integrity: str | None = None  # an alternate's podcast:integrity (SRI), to check the bytes
 
     @property
     def label(self) -> str:
@@ -88,6 +89,7 @@ def _episode_assets(item: ET.Element, title: str) -> list[Asset]:
             )
         )
     for alternate in _podcast(item, "alternateEnclosure"):
+        sri = [i.get("value") for i in _podcast(alternate, "integrity") if i.get("type") == "sri"]
         for source in _podcast(alternate, "source"):
             if source.get("uri"):
                 assets.append(
@@ -97,6 +99,7 @@ def _episode_assets(item: ET.Element, title: str) -> list[Asset]:
                         title,
                         source.get("contentType") or alternate.get("type"),
                         _int(alternate.get("length")),
+                        sri[0] if sri else None,
                     )
                 )
     for kind in ("transcript", "chapters"):

@@ -6,6 +6,19 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Alternate:
+    """Another file of the episode's audio (``podcast:alternateEnclosure``)."""
+
+    url: str
+    mime: str
+    size: int
+    bitrate: float  # bit/s, the file's average
+    title: str
+    integrity: str | None = None  # SRI, ``sha384-<base64>``
+    codecs: str | None = None  # RFC 6381, e.g. "opus"
+
+
+@dataclass(frozen=True)
 class EpisodeMedia:
     """An episode as published: its GUID, and where its audio lives and what it is."""
 
@@ -19,3 +32,4 @@ class EpisodeMedia:
     transcript_type: str | None = None
     chapters_url: str | None = None
     image_url: str | None = None
+    alternates: tuple[Alternate, ...] = ()

@@ -103,6 +103,53 @@ def channel_elements(
     return elements
 
 
+def _bitrate(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def alternate_elements(show: ShowEntry, item: EpisodeMedia) -> list[Element]:
+    """``podcast:alternateEnclosure``: the MP3 (``default="true"``: the enclosure, preferred),
+    then each alternate file with its ``podcast:source`` and ``podcast:integrity``."""
+    if not item.alternates:
+        return []
+    mp3_bitrate = item.size * 8 / item.duration if item.duration > 0 else None
+    elements = [
+        Element(
+            "alternateEnclosure",
+            None,
+            (
+                ("type", item.mime),
+                ("length", str(item.size)),
+                ("bitrate", _bitrate(mp3_bitrate) if mp3_bitrate else None),
+                ("default", "true"),
+                ("title", "MP3"),
+            ),
+            (Element("source", None, (("uri", show.enclosure_url(item.url)),)),),
+        )
+    ]
+    for alternate in item.alternates:
+        children = [Element("source", None, (("uri", show.enclosure_url(alternate.url)),))]
+        if alternate.integrity:
+            children.append(
+                Element("integrity", None, (("type", "sri"), ("value", alternate.integrity)))
+            )
+        elements.append(
+            Element(
+                "alternateEnclosure",
+                None,
+                (
+                    ("type", alternate.mime),
+                    ("length", str(alternate.size)),
+                    ("bitrate", _bitrate(alternate.bitrate)),
+                    ("title", alternate.title[:32]),
+                    ("codecs", alternate.codecs),
+                ),
+                tuple(children),
+            )
+        )
+    return elements
+
+
 def item_elements(episode: EpisodeEntry) -> list[Element]:
     meta = episode.meta
     return list(_shared(meta.license, meta.location, meta.txt, meta.social_interact))

@@ -16,7 +16,7 @@ from podcast.feed.ext import itunes, podcastindex, psc
 from podcast.feed.ext.podcastindex import PersonTag, Soundbite, Transcript
 from podcast.feed.ext.psc import SimpleChapter
 from podcast.feed.media import EpisodeMedia
-from podcast.feed.podcasting20 import channel_elements, item_elements
+from podcast.feed.podcasting20 import alternate_elements, channel_elements, item_elements
 from podcast.labels import Labels
 from podcast.paths import episode_page
 from podcast.templating import environment
@@ -157,6 +157,6 @@ def render_feed(
             )
         if item.chapters_url:
             pi.chapters(item.chapters_url)
-        pi.elements(item_elements(episode))
+        pi.elements([*item_elements(episode), *alternate_elements(show, item)])
         fe.psc.chapters(SimpleChapter(c.start, c.title, href=c.url) for c in episode.meta.chapters)
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)

@@ -36,5 +36,7 @@ def test_the_demo_passes_through_podcast_serve(tmp_path, monkeypatch):
     assert outcome.exit_code == 0, outcome.output
     episodes = len(result.episodes)
     assert f"{episodes} episode(s)" in outcome.output
-    # the feed, the artwork, and per episode its MP3, transcript and chapters
-    assert f"OK: {2 + 3 * episodes} file(s) and the feed rules, 0 warning(s)" in outcome.output
+    # the feed, the artwork, and per episode its MP3, Opus alternate (show.yaml: audio.opus),
+    # transcript and chapters
+    assert result.catalog.show.meta.audio.opus
+    assert f"OK: {2 + 4 * episodes} file(s) and the feed rules, 0 warning(s)" in outcome.output
