@@ -208,6 +208,15 @@ class AudioSettings(Model):
     intro: str | None = Field(None, description="Jingle prepended to every episode (file path)")
     outro: str | None = Field(None, description="Jingle appended to every episode (file path)")
     crossfade: float = Field(0.0, ge=0, le=10, description="Crossfade in seconds for intro/outro")
+    leveler: Literal["off", "speech"] = Field(
+        "off",
+        description="'speech': even out the speakers' levels before loudness normalization "
+        "(a quiet guest as loud as the host; room tone in pauses not raised)",
+    )
+    highpass: int = Field(0, ge=0, le=300, description="High-pass for rumble, in Hz (0: off)")
+    denoise: Literal["off", "light"] = Field(
+        "off", description="'light': a light broadband noise reduction for a constant hiss"
+    )
 
 
 Colour = Annotated[
@@ -371,6 +380,9 @@ class EpisodeFile(Model):
     )
     draft: bool = False
     audio: NonEmpty = Field(description="The audio master, next to episode.yaml")
+    leveler: Literal["off", "speech"] | None = Field(
+        None, description="The show's audio.leveler for this episode only"
+    )
     summary: NonEmpty = Field(description="One line")
     description: str = Field("", description="Show notes in Markdown")
     guests: tuple[PersonRef, ...] = Field(default_factory=tuple)
