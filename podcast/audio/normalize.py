@@ -134,9 +134,7 @@ def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, s
     # the gain includes the loudness the limiter is predicted to take from the peaks (tenths
     # of a LU), so that the target is met in one encode
     taken = basis + gain - measured.predict_limited(gain, aim)
-    plan = EncodePlan(
-        gain + taken, aim, target.channels, target.bitrate, target.processing.chain
-    )
+    plan = EncodePlan(gain + taken, aim, target.channels, target.bitrate, target.processing.chain)
     return plan, "limited", [reason + "; peaks limited (show setting when_too_loud: limit)"]
 
 

@@ -7,6 +7,7 @@ installed, else a speech-like signal (voiced syllables at 4 Hz) made with numpy.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import shutil
@@ -129,7 +130,7 @@ def pause_floor(path: Path, lines: list[tuple[int, float, float]]) -> float:
     ).stdout  # fmt: skip
     frames = np.frombuffer(pcm, dtype=np.float32).reshape(-1, 2)
     squares = []
-    for (_, _, end), (_, start, _) in zip(lines, lines[1:], strict=False):
+    for (_, _, end), (_, start, _) in itertools.pairwise(lines):
         pause = frames[int((end + 0.15) * RATE) : int((start - 0.1) * RATE)]
         if len(pause) > 0.2 * RATE:
             squares.append(float(np.mean(pause.astype(np.float64) ** 2)))
