@@ -187,6 +187,15 @@ class Owner(Model):
     email: Email
 
 
+def _switch(value: Any) -> Any:
+    """YAML 1.1 reads an unquoted ``off`` as false: it means "off" here."""
+    return "off" if value is False else value
+
+
+Switch = Annotated[Literal["off", "speech"], BeforeValidator(_switch)]
+Denoise = Annotated[Literal["off", "light"], BeforeValidator(_switch)]
+
+
 class AudioSettings(Model):
     """How episode audio is normalized and encoded."""
 
@@ -208,13 +217,13 @@ class AudioSettings(Model):
     intro: str | None = Field(None, description="Jingle prepended to every episode (file path)")
     outro: str | None = Field(None, description="Jingle appended to every episode (file path)")
     crossfade: float = Field(0.0, ge=0, le=10, description="Crossfade in seconds for intro/outro")
-    leveler: Literal["off", "speech"] = Field(
+    leveler: Switch = Field(
         "off",
         description="'speech': even out the speakers' levels before loudness normalization "
         "(a quiet guest as loud as the host; room tone in pauses not raised)",
     )
     highpass: int = Field(0, ge=0, le=300, description="High-pass for rumble, in Hz (0: off)")
-    denoise: Literal["off", "light"] = Field(
+    denoise: Denoise = Field(
         "off", description="'light': a light broadband noise reduction for a constant hiss"
     )
 
@@ -380,7 +389,7 @@ class EpisodeFile(Model):
     )
     draft: bool = False
     audio: NonEmpty = Field(description="The audio master, next to episode.yaml")
-    leveler: Literal["off", "speech"] | None = Field(
+    leveler: Switch | None = Field(
         None, description="The show's audio.leveler for this episode only"
     )
     summary: NonEmpty = Field(description="One line")

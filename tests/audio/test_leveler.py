@@ -19,11 +19,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from podcast.audio.encode import encode_episode
 from podcast.audio.leveler import SPEECH, Processing
 from podcast.audio.normalize import LoudnessTarget, Source, normalize
 from podcast.audio.report import LoudnessReport
+from podcast.catalog.loader import load_catalog
 from podcast.cli import cli
 from podcast.ffmpeg import ffmpeg_exe
+from tests.conftest import edit
 
 RATE = 44100
 ROOM_TONE = -60.0  # dBFS RMS of the noise under the whole dialogue
@@ -215,3 +218,28 @@ def test_cli_levels_and_reports(tmp_path: Path) -> None:
     assert "speech spread" in result.output and "noise floor" in result.output
     bad = CliRunner().invoke(cli, ["normalize", str(master), "-o", str(out), "--leveler", "x"])
     assert bad.exit_code == 2 and "--leveler" in bad.output
+
+
+def test_show_setting_and_episode_override(catalog_dir: Path, tmp_path: Path) -> None:
+    """show.yaml's audio.leveler (an unquoted ``off`` is YAML's false), overridden by one
+    episode.yaml: that episode's report names the leveler, the other's does not."""
+    edit(catalog_dir / "show.yaml", "timezone:", "audio: {leveler: off, highpass: 60}\ntimezone:")
+    episode = catalog_dir / "staffel-2" / "folge-14-positiv" / "episode.yaml"
+    edit(episode, "audio: master.flac", "audio: master.flac\nleveler: speech")
+    catalog, problems = load_catalog(catalog_dir)
+    assert catalog is not None, problems
+    settings = catalog.show.meta.audio
+    assert settings.leveler == "off" and settings.highpass == 60
+    reports = {
+        e.number: encode_episode(e, settings, tmp_path / "cache").report for e in catalog.episodes
+    }
+    assert reports[14] is not None and reports[15] is not None
+    assert reports[14].processing == "speech leveler (dynaudnorm), high-pass at 60 Hz"
+    assert reports[15].processing == "high-pass at 60 Hz"
+
+
+def test_bad_leveler_in_show_yaml_is_named(catalog_dir: Path) -> None:
+    edit(catalog_dir / "show.yaml", "timezone:", "audio: {leveler: loud}\ntimezone:")
+    catalog, problems = load_catalog(catalog_dir)
+    assert catalog is None
+    assert "leveler" in str(problems) and "loud" in str(problems)
