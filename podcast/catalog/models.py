@@ -187,13 +187,9 @@ class Owner(Model):
     email: Email
 
 
-def _switch(value: Any) -> Any:
-    """YAML 1.1 reads an unquoted ``off`` as false: it means "off" here."""
-    return "off" if value is False else value
-
-
-Switch = Annotated[Literal["off", "speech"], BeforeValidator(_switch)]
-Denoise = Annotated[Literal["off", "light"], BeforeValidator(_switch)]
+# YAML 1.1 reads an unquoted ``off`` as false: it means "off" here
+_OFF = BeforeValidator(lambda value: "off" if value is False else value)
+Switch = Annotated[Literal["off", "speech"], _OFF]
 
 
 class AudioSettings(Model):
@@ -217,15 +213,9 @@ class AudioSettings(Model):
     intro: str | None = Field(None, description="Jingle prepended to every episode (file path)")
     outro: str | None = Field(None, description="Jingle appended to every episode (file path)")
     crossfade: float = Field(0.0, ge=0, le=10, description="Crossfade in seconds for intro/outro")
-    leveler: Switch = Field(
-        "off",
-        description="'speech': even out the speakers' levels before loudness normalization "
-        "(a quiet guest as loud as the host; room tone in pauses not raised)",
-    )
+    leveler: Switch = Field("off", description="'speech': even out speakers before loudness")
     highpass: int = Field(0, ge=0, le=300, description="High-pass for rumble, in Hz (0: off)")
-    denoise: Denoise = Field(
-        "off", description="'light': a light broadband noise reduction for a constant hiss"
-    )
+    denoise: Annotated[Literal["off", "light"], _OFF] = Field("off", description="'light': hiss")
 
 
 Colour = Annotated[
@@ -389,9 +379,7 @@ class EpisodeFile(Model):
     )
     draft: bool = False
     audio: NonEmpty = Field(description="The audio master, next to episode.yaml")
-    leveler: Switch | None = Field(
-        None, description="The show's audio.leveler for this episode only"
-    )
+    leveler: Switch | None = Field(None, description="show.yaml's audio.leveler, for this one")
     summary: NonEmpty = Field(description="One line")
     description: str = Field("", description="Show notes in Markdown")
     guests: tuple[PersonRef, ...] = Field(default_factory=tuple)
