@@ -98,7 +98,7 @@ def published_state(options: BuildOptions, catalog: Catalog, problems: Problems)
 
 
 def _validate(options: BuildOptions) -> tuple[Catalog, Problems, Resolution]:
-    catalog, problems = load_catalog(options.catalog)
+    catalog, problems = load_catalog(options.catalog, cache=options.cache)
     resolution = None
     if catalog is not None:
         previous = published_state(options, catalog, problems)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from podcast.catalog.decode import DecodeCheck
 from podcast.catalog.media import MediaError, check_artwork, check_image, probe_audio
 from podcast.catalog.models import AudioInfo, EpisodeFile, Person, format_timestamp
 from podcast.catalog.names import EPISODE_FILE, TRANSCRIPT_NAMES
@@ -32,6 +33,7 @@ class Assets:
     problems: Problems
     probe_media: bool = True
     media_roots: tuple[Path, ...] = ()  # resolved
+    decoder: DecodeCheck | None = None  # decodes masters to the end (with probe_media)
 
     def _add(self, source: YamlSource, loc: Loc, message: str) -> None:
         self.problems.add(source.path, source.line(loc), format_loc(loc), message)
@@ -114,6 +116,11 @@ class Assets:
                 f'"{path.name}" is sampled at {info.sample_rate} Hz '
                 f"(expected at least {MIN_SAMPLE_RATE} Hz)"
             )
+            return info
+        decoded = self.decoder.problem(path, info) if self.decoder else None
+        if decoded is not None:
+            problem(decoded)
+            return None
         return info
 
     def person_image(self, person: Person, folder: Path, source: YamlSource, loc: Loc) -> None:

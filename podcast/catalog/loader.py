@@ -19,6 +19,7 @@ from pathlib import Path
 
 from podcast.catalog.assets import Assets
 from podcast.catalog.checks import check_description, check_times, check_unique
+from podcast.catalog.decode import DecodeCheck
 from podcast.catalog.errors import read_model
 from podcast.catalog.models import (
     Catalog,
@@ -170,12 +171,23 @@ def _walk(assets: Assets) -> Catalog | None:
 
 
 def load_catalog(
-    root: Path, *, probe_media: bool = True, base: Path | None = None
+    root: Path,
+    *,
+    probe_media: bool = True,
+    base: Path | None = None,
+    cache: Path | None = None,
 ) -> tuple[Catalog | None, Problems]:
-    """Load and validate the catalog at ``root``; problems name files relative to ``base``."""
+    """Load and validate the catalog at ``root``; problems name files relative to ``base``.
+
+    With ``probe_media`` every master is also decoded to the end, once: what was found
+    is remembered under ``cache`` (default: ``.cache`` next to the catalog).
+    """
     problems = Problems(base=base if base is not None else root.parent)
     if not root.is_dir():
         problems.add(root, None, "", "catalog folder not found")
         return None, problems
-    catalog = _walk(Assets(root, problems, probe_media))
+    decoder = DecodeCheck(cache or root.parent / ".cache") if probe_media else None
+    catalog = _walk(Assets(root, problems, probe_media, decoder=decoder))
+    if decoder is not None:
+        decoder.save()
     return catalog, problems

@@ -134,12 +134,36 @@ def _length(header: str | None) -> int | None:
     return int(header) if header and header.strip().isdigit() else None
 
 
-def check_asset(client: Client, asset: Asset) -> ItemResult:
-    """HEAD, then ``Range: bytes=0-1``; length and type against what the feed says."""
+def prefix_findings(asset: Asset, head: Reply, base: str | None) -> list[Finding]:
+    """A media file behind an analytics prefix (``https://op3.dev/e/<base without scheme>…``)
+    must be redirected to the published file itself: ``base`` + the rest."""
+    if base is None or asset.kind not in MEDIA or asset.url.startswith(base):
+        return []
+    bare = base.split("://", 1)[-1]
+    at = asset.url.find(bare)
+    if at <= 0:
+        return []  # hosted elsewhere, not behind a prefix
+    real = base + asset.url[at + len(bare) :]
+    if head.url != real:
+        return [
+            Finding(
+                Level.ERROR,
+                f"behind an analytics prefix, but it leads to {head.url}, not to the "
+                f"published file {real}",
+            )
+        ]
+    return []
+
+
+def check_asset(client: Client, asset: Asset, base: str | None = None) -> ItemResult:
+    """HEAD, then ``Range: bytes=0-1``; length and type against what the feed says.
+
+    ``base`` is the feed's folder: media behind an analytics prefix must lead there.
+    """
     head = client.fetch("HEAD", asset.url)
     if head.error:
         return ItemResult(asset.label, asset.url, (Finding(Level.ERROR, head.error),))
-    findings = transport_findings(asset.url, head)
+    findings = transport_findings(asset.url, head) + prefix_findings(asset, head, base)
     if head.status in (405, 501):
         findings.append(Finding(Level.WARNING, f"HEAD answered {head.status}"))
     elif head.status != 200:

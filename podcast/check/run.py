@@ -81,6 +81,7 @@ def check_show(feed_url: str, options: CheckOptions | None = None) -> CheckRepor
     assets = unique_assets(feed.assets)
     with ThreadPoolExecutor(max_workers=options.workers) as pool:
         artwork = pool.submit(fetch_artwork, client, feed.artwork) if feed.artwork else None
-        items += pool.map(lambda asset: check_asset(client, asset), assets)
+        base = (reply.url or feed_url).rsplit("/", 1)[0] + "/"  # where the feed and its files live
+        items += pool.map(lambda asset: check_asset(client, asset, base), assets)
         rules = check_rules(feed, artwork.result() if artwork else Artwork())
     return CheckReport(feed_url, tuple(items), tuple(rules))
