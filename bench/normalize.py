@@ -2,6 +2,7 @@
 
     .venv/bin/pip install -e '.[bench]'   # scipy for bench/master.py (and ffmpeg-normalize)
     .venv/bin/python bench/normalize.py --minutes 10 --repeats 3
+    .venv/bin/python bench/normalize.py --leveler speech --minutes 10 --repeats 3
 
 Generates a stereo 44.1 kHz 16-bit master and a quiet mono 48 kHz 24-bit master
 (bench/master.py: speech around −22 LUFS, LRA ~10, TP ~−0.1 dBTP; and a quiet one around
@@ -33,8 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.master import generate
 
 
 @dataclass
@@ -124,16 +123,79 @@ def version(ffmpeg: str) -> str:
     return banner.split()[2]
 
 
+def leveler_bench(minutes: float, repeats: int, found: dict[str, str], leveler: str) -> None:
+    """With and without the leveler, on stereo dialogues (tests/audio/test_leveler.py's: espeak-ng
+    voices, 3.5-5 s turns, room tone at -60 dBFS) with the guest 8 and 12 dB under the host:
+    wall time, its ratio to a plain MP3 encode, and, measured on the MP3 by ffmpeg's ebur128,
+    the speakers' difference, the LRA and the pauses' noise floor."""
+    from tests.audio.test_leveler import dialogue, pause_floor, speaker_difference
+
+    print(f"dialogue masters: {minutes:g} min stereo 44.1k/16; {repeats} runs each, "
+          f"alternating; {os.cpu_count()} cores (shared)")  # fmt: skip
+    print("| guest | ffmpeg | method | wall s (median, min–max) | ratio | host − guest LU "
+          "| I / LRA / TP | pause floor dBFS |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for guest in (8.0, 12.0):
+            master = work / f"dialogue-{guest:g}.wav"
+            lines = dialogue(master, guest, seconds=minutes * 60)
+            for name, ffmpeg in found.items():
+                tag = f"{name} {version(ffmpeg)}"
+                env = {**os.environ, "PODCAST_FFMPEG": ffmpeg}
+                os.environ["PODCAST_FFMPEG"] = ffmpeg  # for the measurements here
+                outs = {key: work / f"{i}.mp3" for i, key in enumerate(["plain", "off", "on"])}
+                normalize = [sys.executable, "-m", "podcast", "normalize", str(master), "-q"]
+                commands = {
+                    "plain": [ffmpeg, "-v", "error", "-y", "-i", str(master),
+                              "-c:a", "libmp3lame", "-b:a", "128k", str(outs["plain"])],
+                    "off": [*normalize, "-o", str(outs["off"])],
+                    "on": [*normalize, "-o", str(outs["on"]), "--leveler", leveler],
+                }  # fmt: skip
+                labels = {"plain": "plain encode", "off": "normalize",
+                          "on": f"normalize --leveler {leveler}"}  # fmt: skip
+                runs: dict[str, list[float]] = {key: [] for key in commands}
+                for _ in range(repeats):
+                    for key, command in commands.items():
+                        runs[key].append(timed(command, env).wall)
+                plain = statistics.median(runs["plain"])
+                rows = [("master", "input", master, None), *(
+                    (labels[key], key, outs[key], runs[key]) for key in commands
+                )]  # fmt: skip
+                for label, _key, path, walls in rows:
+                    timing = " | "
+                    if walls:
+                        wall = statistics.median(walls)
+                        timing = (
+                            f"{wall:.1f} ({min(walls):.1f}–{max(walls):.1f}) | {wall / plain:.2f}"
+                        )
+                    print(
+                        f"| {guest:g} dB | {tag} | {label} | {timing} | "
+                        f"{speaker_difference(path, lines):.1f} | {ebur128(ffmpeg, path)} | "
+                        f"{pause_floor(path, lines):.1f} |"
+                    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--master", choices=["stereo", "mono", "both"], default="both")
     parser.add_argument("--ffmpeg", choices=["system", "wheel", "both"], default="both")
+    parser.add_argument(
+        "--leveler",
+        choices=["speech"],
+        help="bench the speech leveler instead: dialogue masters, guest 8 and 12 dB under",
+    )
     args = parser.parse_args()
     found = binaries()
     if args.ffmpeg != "both":
         found = {args.ffmpeg: found[args.ffmpeg]}
+    if args.leveler:
+        leveler_bench(args.minutes, args.repeats, found, args.leveler)
+        return
+    from bench.master import generate  # (scipy: the bench extra)
+
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         masters = {}

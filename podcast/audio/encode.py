@@ -18,6 +18,7 @@ from pathlib import Path
 from mutagen.mp3 import MP3
 
 from podcast.audio.hashes import HashCache
+from podcast.audio.leveler import Processing
 from podcast.audio.normalize import LoudnessTarget, normalize
 from podcast.audio.opus import OpusAudio, encode_opus
 from podcast.audio.report import LoudnessReport
@@ -74,6 +75,7 @@ def episode_target(settings: AudioSettings, channels: int) -> LoudnessTarget:
         bitrate=settings.bitrate_mono if mono else settings.bitrate_stereo,
         channels=1 if mono else 2,
         when_too_loud=settings.when_too_loud,
+        processing=Processing(settings.leveler, settings.highpass, settings.denoise),
     )
 
 
@@ -125,6 +127,8 @@ def encode_episode(
             return encode_episode(entry, settings, cache, root, progress, own)
         finally:
             own.save()
+    if entry.meta.leveler is not None:  # the episode's own setting
+        settings = settings.model_copy(update={"leveler": entry.meta.leveler})
     channels = 1 if entry.audio.channels == 1 else 2
     master_sha256 = hashes.sha256(entry.audio_path)
     source = episode_source(entry, settings, root)

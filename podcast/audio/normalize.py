@@ -27,12 +27,14 @@ import math
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from podcast.audio.leveler import Processing
 from podcast.audio.loudness import Loudness, measure_command, measure_split
 from podcast.audio.pipeline import EncodePlan, EncodeResult, cutoff, encode_pass
-from podcast.audio.report import LoudnessReport, Summary
+from podcast.audio.report import LoudnessReport, Summary, noise_floor, speech_spread
 from podcast.audio.source import AudioError, Source, check_source, stream_info
 from podcast.ffmpeg import FfmpegError, StreamInfo
 from podcast.progress import PassProgress, PhaseProgress
@@ -66,6 +68,8 @@ class LoudnessTarget:
     bitrate: int = 128
     channels: int = 2
     when_too_loud: str = "limit"  # or "lower"
+    # leveler and clean-up before the gain (podcast.audio.leveler; all off by default)
+    processing: Processing = field(default_factory=Processing)
 
 
 def measure_source(
@@ -75,15 +79,19 @@ def measure_source(
     rate: int | None = None,
     band: int | None = None,
     known: Mapping[Path, StreamInfo] | None = None,
+    chain: str = "",
 ) -> Loudness:
-    """The loudness of the (joined) source.  A long PCM or FLAC master on its own, at its own
-    rate, is measured in two halves in parallel (seeking in those formats is sample-exact)."""
-    graph, joined_rate = source.graph(channels, "")
+    """The loudness of the (joined) source, through the ffmpeg filters ``chain`` if given.
+
+    A long PCM or FLAC master on its own, at its own rate and without ``chain``, is measured
+    in two halves in parallel (seeking in those formats is sample-exact; a leveler's gain
+    depends on what came before, so a levelled source is measured in one pass)."""
+    graph, joined_rate = source.graph(channels, chain)
     info = stream_info(source.master, known or {})
     rate = joined_rate or rate or info.sample_rate
     # (ffmpeg's codec names, or mutagen's file types when the catalog probed the master)
     splittable = info.codec.startswith("pcm_") or info.codec in ("flac", "wave", "aiff")
-    alone = len(source.files) == 1 and rate == info.sample_rate
+    alone = len(source.files) == 1 and rate == info.sample_rate and not chain
     try:
         if alone and splittable and info.duration >= SPLIT_MINIMUM:
             frames = round(info.duration * rate)
@@ -108,7 +116,7 @@ def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, s
         basis = measured.integrated
     gain = target.loudness + CODEC_LOSS - basis
     aim = target.true_peak - peak_allowance(target)
-    linear = EncodePlan(gain, aim, target.channels, target.bitrate)
+    linear = EncodePlan(gain, aim, target.channels, target.bitrate, target.processing.chain)
     if measured.true_peak + gain <= aim:
         return linear, "linear", []
     over = measured.true_peak + gain - aim
@@ -118,12 +126,15 @@ def plan_gain(measured: Loudness, target: LoudnessTarget) -> tuple[EncodePlan, s
         f"the {target.true_peak:.1f} dBTP ceiling"
     )
     if target.when_too_loud == "lower":
-        lowered = EncodePlan(aim - measured.true_peak, None, target.channels, target.bitrate)
+        lowered = EncodePlan(
+            aim - measured.true_peak, None, target.channels, target.bitrate,
+            target.processing.chain,
+        )  # fmt: skip
         return lowered, "lowered", [reason + "; kept linear (show setting when_too_loud: lower)"]
     # the gain includes the loudness the limiter is predicted to take from the peaks (tenths
     # of a LU), so that the target is met in one encode
     taken = basis + gain - measured.predict_limited(gain, aim)
-    plan = EncodePlan(gain + taken, aim, target.channels, target.bitrate)
+    plan = EncodePlan(gain + taken, aim, target.channels, target.bitrate, target.processing.chain)
     return plan, "limited", [reason + "; peaks limited (show setting when_too_loud: limit)"]
 
 
@@ -147,7 +158,7 @@ def _correction(
         # overshoot (MP3 noise on broadband bursts does not shrink with the peaks), as there
         # is no third encode
         ceiling -= RETRY_FACTOR * (output.true_peak - (target.true_peak - RETRY_MARGIN))
-    return EncodePlan(gain, ceiling, plan.channels, plan.bitrate)
+    return replace(plan, gain=gain, ceiling=ceiling)
 
 
 def normalize(
@@ -171,9 +182,22 @@ def normalize(
 
     expected = sum(stream_info(p, known).duration for p in source.files)
     band = cutoff(target.bitrate)
-    measured = measure_source(
-        source, target.channels, phase("measure", expected), band=band, known=known
-    )
+    chain = target.processing.chain
+    if chain:
+        # the master (for the report) and what the encoder will be given (the basis of the
+        # gain: the processed source), measured at the same time on the two cores
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            master = pool.submit(measure_source, source, target.channels, None, known=known)
+            measured = measure_source(
+                source, target.channels, phase("measure", expected), band=band, known=known,
+                chain=chain,
+            )  # fmt: skip
+            unprocessed = master.result()
+    else:
+        measured = measure_source(
+            source, target.channels, phase("measure", expected), band=band, known=known
+        )
+        unprocessed = measured
     name = source.master
     if measured.duration <= 0:
         raise AudioError(f"{name}: has no audio (zero length)")
@@ -214,7 +238,7 @@ def normalize(
         file=str(source.master.name),
         target=target.loudness,
         true_peak_limit=target.true_peak,
-        input=Summary.of(measured),
+        input=Summary.of(unprocessed),
         output=Summary.of(output),
         gain=round(plan.gain, 2),
         mode=mode,
@@ -227,6 +251,11 @@ def normalize(
         passes=passes,
         duration=round(duration, 3),
         notes=tuple(notes),
-        short_term_input=measured.short_term,
+        short_term_input=unprocessed.short_term,
         short_term_output=output.short_term,
+        processing=target.processing.describe(),
+        speech_spread_input=speech_spread(unprocessed),
+        speech_spread_output=speech_spread(output),
+        noise_floor_input=noise_floor(unprocessed),
+        noise_floor_output=noise_floor(output),
     )

@@ -59,6 +59,7 @@ class EncodePlan:
     ceiling: float | None  # dBTP the limiter holds the true peaks to; None: no limiter
     channels: int
     bitrate: int
+    prefilter: str = ""  # ffmpeg filters before the gain (podcast.audio.leveler), or ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def tee_escape(path: Path) -> str:
 def _decoder_command(source: Source, plan: EncodePlan) -> list[str]:
     band = cutoff(plan.bitrate)
     chain = f"{REFRAME},volume={plan.gain:.3f}dB:precision=float,{band_filter(band)}"
+    if plan.prefilter:
+        chain = f"{plan.prefilter},{chain}"
     graph, _rate = source.graph(plan.channels, chain)
     return [
         ffmpeg_exe(), "-hide_banner", "-nostdin", "-v", "error", *source.input_args(),

@@ -18,7 +18,12 @@ def draw_plot(report: LoudnessReport, title: str) -> bytes:
     axes = figure.add_subplot()
     for values, label, colour in (
         (report.short_term_input, f"master ({report.input.integrated:.1f} LUFS)", "#9aa5b1"),
-        (report.short_term_output, f"MP3 ({report.output.integrated:.1f} LUFS)", "#1d3557"),
+        (
+            report.short_term_output,
+            f"MP3{', levelled' if report.processing.startswith('speech') else ''} "
+            f"({report.output.integrated:.1f} LUFS)",
+            "#1d3557",
+        ),
     ):
         minutes = [(i + 3) / 60 for i in range(len(values))]
         axes.plot(minutes, values, label=label, color=colour, linewidth=0.8)

@@ -2,9 +2,50 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields
 
+import numpy as np
+
 from podcast.audio.loudness import Loudness
+
+SPREAD_GATE = 20.0  # LU under the integrated loudness: quieter 3-s windows are not speech
+FLOOR_BLOCK = 0.4  # s: the noise floor is the loudness of the quietest such blocks ...
+FLOOR_PERCENTILE = 5  # ... their 5th percentile (pauses), digital silence left out
+SILENCE = -100.0  # LUFS: a block this quiet is digital silence, not room tone
+
+
+def speech_spread(loudness: Loudness) -> float:
+    """The spread of short-term (3 s) loudness over speech: its 90th less its 10th
+    percentile, over the windows within SPREAD_GATE LU of the integrated loudness (LU)."""
+    values = np.array(loudness.short_term, dtype=float)
+    if math.isnan(loudness.integrated) or math.isinf(loudness.integrated) or not len(values):
+        return math.nan
+    gated = values[values > max(-70.0, loudness.integrated - SPREAD_GATE)]
+    if len(gated) < 2:
+        return math.nan
+    return round(float(np.percentile(gated, 90) - np.percentile(gated, 10)), 2)
+
+
+def noise_floor(loudness: Loudness) -> float:
+    """The noise floor in the pauses: the FLOOR_PERCENTILE-th percentile of the loudness of
+    FLOOR_BLOCK-s blocks (K-weighted, as LUFS), digital silence left out."""
+    energy = loudness.sub_energy
+    sub_length = loudness.duration / len(energy) if len(energy) else 0.0
+    if not sub_length:
+        return math.nan
+    per_block = max(1, round(FLOOR_BLOCK / sub_length))
+    n = len(energy) // per_block * per_block
+    if not n:
+        return math.nan
+    # each sub-block's energy is its share of a 100 ms segment's mean square
+    blocks = energy[:n].reshape(-1, per_block).sum(axis=1) * (loudness.sub_per_segment / per_block)
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10 * np.log10(blocks)
+    levels = levels[levels > SILENCE]
+    if not len(levels):
+        return math.nan
+    return round(float(np.percentile(levels, FLOOR_PERCENTILE)), 2)
 
 
 @dataclass(frozen=True)
@@ -45,6 +86,21 @@ class LoudnessReport:
     notes: tuple[str, ...] = ()
     short_term_input: tuple[float, ...] = field(default=(), repr=False)
     short_term_output: tuple[float, ...] = field(default=(), repr=False)
+    # leveler and clean-up (podcast.audio.leveler) in words; "" when none was on
+    processing: str = ""
+    # LU between the 10th and 90th percentile of 3-s loudness over speech (see speech_spread)
+    speech_spread_input: float = math.nan
+    speech_spread_output: float = math.nan
+    # LUFS of the pauses (see noise_floor), in the master and in the MP3
+    noise_floor_input: float = math.nan
+    noise_floor_output: float = math.nan
+
+    @property
+    def noise_floor_raised(self) -> float:
+        """dB the pauses rose beyond the programme's own change in loudness: what the
+        processing did to the room tone (the normalization's gain moves both alike)."""
+        rise = self.noise_floor_output - self.noise_floor_input
+        return round(rise - (self.output.integrated - self.input.integrated), 2)
 
     @property
     def on_target(self) -> bool:
@@ -70,7 +126,15 @@ class LoudnessReport:
             f"out {o.integrated:6.1f} LUFS LRA {o.lra:4.1f} TP {o.true_peak:5.1f} dBTP "
             f"(measured on the MP3), gain {self.gain:+.1f} dB, "
         )
-        return text + self.what_was_done()
+        text += self.what_was_done()
+        if self.processing:
+            text += (
+                f"; {self.processing}: LRA {i.lra:.1f} → {o.lra:.1f} LU, speech spread "
+                f"{self.speech_spread_input:.1f} → {self.speech_spread_output:.1f} LU, "
+                f"noise floor {self.noise_floor_input:.1f} → {self.noise_floor_output:.1f} LUFS "
+                f"({self.noise_floor_raised:+.1f} dB against the programme)"
+            )
+        return text
 
     def what_was_done(self) -> str:
         """The mode in words."""

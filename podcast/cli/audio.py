@@ -43,6 +43,27 @@ from podcast.cli.common import QUIET_OPTION
     help="If the target needs more gain than the true-peak ceiling allows: limit the peaks, "
     "or lower the target.",
 )
+@click.option(
+    "--leveler",
+    type=click.Choice(["off", "speech"]),
+    default="off",
+    show_default=True,
+    help="'speech': even out the speakers' levels first (a quiet guest as loud as the host).",
+)
+@click.option(
+    "--highpass",
+    type=click.IntRange(0, 300),
+    default=0,
+    show_default=True,
+    help="High-pass for rumble, Hz (0: off).",
+)
+@click.option(
+    "--denoise",
+    type=click.Choice(["off", "light"]),
+    default="off",
+    show_default=True,
+    help="'light': a light broadband noise reduction for a constant hiss.",
+)
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write the report here.")
 @QUIET_OPTION
 def normalize(
@@ -52,15 +73,21 @@ def normalize(
     true_peak: float,
     bitrate: int | None,
     when_too_loud: str,
+    leveler: str,
+    highpass: int,
+    denoise: str,
     json_out: Path | None,
     quiet: bool,
 ) -> None:
     """Normalize one audio file to a loudness target and encode it to MP3.
 
     Linear gain (the loudness range is kept); a true-peak-safe limiter only when the
-    target cannot be reached otherwise, which the report then says.  Mono stays mono.
+    target cannot be reached otherwise, which the report then says.  --leveler speech
+    evens out the speakers before that (the report then gives LRA, speech spread and the
+    pauses' noise floor, before and after).  Mono stays mono.
     The report's output figures are measured on the MP3 as it is written.
     """  # fmt: skip
+    from podcast.audio.leveler import Processing
     from podcast.audio.normalize import LoudnessTarget
     from podcast.audio.normalize import normalize as run_normalize
     from podcast.audio.source import Source, check_source
@@ -77,6 +104,7 @@ def normalize(
         bitrate=bitrate or (64 if mono else 128),
         channels=channels,
         when_too_loud=when_too_loud,
+        processing=Processing(leveler, highpass, denoise),
     )
     with audio_progress(progress_wanted(quiet), 1) as progress:
         step = (
