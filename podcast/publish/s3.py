@@ -64,8 +64,10 @@ class Network:
     """How long to wait for the endpoint, and how often to try each request."""
 
     connect_timeout: float = 5.0  # seconds to establish a connection
-    read_timeout: float = 8.0  # seconds of silence on an open connection
-    attempts: int = 3  # tries per request (the first one and two retries)
+    read_timeout: float = 5.0  # seconds of silence on an open connection
+    # tries per request (the first one and three retries): enough to ride out a server's
+    # passing 500/503s, few enough that a silent endpoint is given up on within ~30 s
+    attempts: int = 4
 
     def config(self, pool: int) -> Config:
         return Config(
@@ -76,7 +78,7 @@ class Network:
         )
 
 
-#: a silent endpoint is given up on after at most 3 x 8 s (+ backoff, under 30 s)
+#: a silent endpoint is given up on after at most 4 x 5 s (+ at most 7 s of backoff)
 NETWORK = Network()
 
 LONG = "public, max-age=31536000, immutable"

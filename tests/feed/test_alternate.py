@@ -19,7 +19,7 @@ from podcast.check.integrity import sri_mismatch
 from podcast.check.report import Level
 from podcast.check.run import check_show
 from podcast.feed.ext.podcastindex import PODCAST_NS
-from podcast.ffmpeg import ffmpeg_exe
+from podcast.ffmpeg import ffmpeg_exe, run_ffmpeg
 from podcast.publish import publish
 from podcast.publish.local import LocalDestination
 from tests.site.test_browser import serve
@@ -33,6 +33,14 @@ MONO_TARGET = -19.0  # AudioSettings.loudness_mono's default; the fixture master
 def with_opus(catalog_dir) -> None:
     show = catalog_dir / "show.yaml"
     show.write_text(show.read_text(encoding="utf-8") + "audio:\n  opus: true\n", encoding="utf-8")
+
+
+def own_audio(catalog_dir) -> None:
+    """The fixture's two episodes share one master: give the second its own audio, so that
+    each episode's Opus is encoded (identical audio would rightly share one from the cache)."""
+    master = catalog_dir / "staffel-2" / "folge-15-weiter" / "master.flac"
+    tone = ["-f", "lavfi", "-i", "sine=frequency=550:sample_rate=22050:duration=20"]
+    run_ffmpeg(["-y", *tone, "-af", "volume=0.3", str(master)], file=master)
 
 
 def ebur128_integrated(path) -> float:
@@ -55,6 +63,7 @@ def alternates(item) -> list:
 def test_the_feed_announces_an_opus_alternate_that_matches_the_published_bytes(
     catalog_dir, tmp_path
 ):
+    own_audio(catalog_dir)
     with_opus(catalog_dir)
     out = tmp_path / "feed"
     options = BuildOptions(catalog=catalog_dir, output=out, cache=tmp_path / "cache", now=NOW)
@@ -124,6 +133,7 @@ def test_no_alternate_unless_asked(catalog_dir, tmp_path):
 
 
 def test_turning_opus_on_does_not_encode_the_mp3_again(catalog_dir, tmp_path):
+    own_audio(catalog_dir)
     cache = tmp_path / "cache"
     options = BuildOptions(catalog=catalog_dir, output=tmp_path / "feed", cache=cache, now=NOW)
     before = build(options)
