@@ -122,7 +122,7 @@ def test_silent_endpoint_gives_a_message_within_30_s_through_the_cli(show, tmp_p
         started = time.monotonic()
         result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=90)
         seconds = time.monotonic() - started
-        assert accepted(connections, NETWORK.attempts)  # one request, tried NETWORK.attempts times, given up
+        assert accepted(connections, NETWORK.attempts)  # one request, each try, given up
     assert result.returncode == 1, result.stderr
     assert seconds < 32, seconds  # the state read is the first request: no build before it
     port = url.rsplit(":", 1)[1]
