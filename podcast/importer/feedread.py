@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from podcast.feed.ext.podcastindex import Soundbite, Transcript
 from podcast.importer.values import parse_date, parse_duration, parse_explicit
 
 ITUNES = {"http://www.itunes.com/dtds/podcast-1.0.dtd"}
@@ -81,21 +82,6 @@ class PersonInfo:
 
 
 @dataclass(frozen=True)
-class TranscriptLink:
-    url: str
-    type: str
-    language: str | None = None
-    rel: str | None = None
-
-
-@dataclass(frozen=True)
-class SoundbiteInfo:
-    start: float
-    duration: float
-    title: str
-
-
-@dataclass(frozen=True)
 class PscChapter:
     start: str
     title: str
@@ -135,8 +121,8 @@ class FeedItem:
     episode_type: str | None
     image: str | None
     persons: tuple[PersonInfo, ...]
-    transcripts: tuple[TranscriptLink, ...]
-    soundbites: tuple[SoundbiteInfo, ...]
+    transcripts: tuple[Transcript, ...]
+    soundbites: tuple[Soundbite, ...]
     psc_chapters: tuple[PscChapter, ...]
     chapters_url: str | None
     license: Tagged | None = None
@@ -308,9 +294,9 @@ def _item(node, index: int) -> FeedItem:
     for bite in _children(node, PODCAST, "soundbite"):
         start, length = parse_duration(bite.get("startTime")), parse_duration(bite.get("duration"))
         if start is not None and length is not None:
-            soundbites.append(SoundbiteInfo(start, length, (bite.text or "").strip()))
+            soundbites.append(Soundbite(start, length, (bite.text or "").strip()))
     transcripts = tuple(
-        TranscriptLink(
+        Transcript(
             t.get("url").strip(),
             (t.get("type") or "").strip().lower(),
             t.get("language"),

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from podcast.catalog.models import format_timestamp
-from podcast.importer.feedread import TranscriptLink
+from podcast.feed.ext.podcastindex import Transcript
 
 VTT_TYPES = {"text/vtt", "text/webvtt"}
 SRT_TYPES = {"application/x-subrip", "application/srt", "text/srt", "application/x-srt"}
@@ -16,12 +16,12 @@ JSON_TYPES = {"application/json", "application/json+transcript"}
 
 @dataclass(frozen=True)
 class Choice:
-    link: TranscriptLink
+    link: Transcript
     suffix: str  # ".vtt" or ".srt" as saved
     convert_json: bool = False
 
 
-def _kind(link: TranscriptLink) -> str:
+def _kind(link: Transcript) -> str:
     path = link.url.split("?", 1)[0].lower()
     if link.type in VTT_TYPES or path.endswith(".vtt"):
         return "vtt"
@@ -32,7 +32,7 @@ def _kind(link: TranscriptLink) -> str:
     return "other"
 
 
-def rank(links: tuple[TranscriptLink, ...]) -> tuple[list[Choice], list[TranscriptLink]]:
+def rank(links: tuple[Transcript, ...]) -> tuple[list[Choice], list[Transcript]]:
     """The transcripts the catalog can keep, best first (VTT, SRT, JSON), and the others."""
     order = ["vtt", "srt", "json"]
     usable = sorted(
