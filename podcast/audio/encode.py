@@ -29,7 +29,7 @@ from podcast.problems import PodcastError
 from podcast.progress import AudioProgress, PhaseProgress
 from podcast.writer import file_sha256
 
-CACHE_VERSION = "3"  # bump when the processing changes, so old cache entries are not reused
+CACHE_VERSION = "4"  # bump when the processing changes, so old cache entries are not reused
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,48 @@
-"""The speech leveler and optional clean-up: ffmpeg filters run before loudness normalization.
+"""The speech leveler (a look-ahead gain curve in numpy) and optional clean-up (ffmpeg filters).
 
 The leveler evens out speakers (a guest on a call 8-12 dB under the host) so that the
-linear loudness normalization after it has one programme level to work with.  It is
-ffmpeg's ``dynaudnorm`` (present in ffmpeg 5.1 and the imageio-ffmpeg wheel's build), set
-for speech:
+linear loudness normalization after it has one programme level to work with.  It has the
+semantics of ffmpeg's ``dynaudnorm=f=200:g=15:p=0.9:m=10:r=0.1:t=0.003`` (the filter it
+replaces, see below), computed from what the measurement pass has anyway:
 
-* ``f=200:g=15``: 200 ms frames, gain smoothed by a Gaussian over 15 frames (3 s).  The
-  filter looks ahead by half its window, so the gain turns *before* a louder speaker starts:
-  no pumping on onsets.  A 3 s window follows speaker turns of a few seconds; longer windows
-  (g=21) left 1.6 LU between speakers 8 dB apart, shorter frames pumped within a sentence.
-* ``r=0.1``: each frame's gain aims its RMS at -20 dBFS (speakers matched by RMS, not by
-  peaks, which depend on the voice); ``p=0.9``: never a peak over -0.9 dBFS from the
-  leveler (the true-peak limiter after it holds the ceiling).
-* ``m=10``: at most +20 dB; ``t=0.003``: frames whose peak is under -50 dBFS (room tone,
-  digital silence) are not raised, so the room tone in pauses stays where it was.
+* per 200 ms **frame**, the K-weighted energy and the sample peak of the decoded PCM
+  (the meter's 20 ms sub-blocks, :class:`podcast.audio.loudness.Loudness`); each speech
+  frame's gain aims its loudness at the programme's integrated loudness (speakers
+  matched by loudness, not by peaks), at most :data:`MAX_GAIN` dB up;
+* a **peak constraint**: no frame's sample peak is raised more than :data:`PEAK_ROOM` dB
+  over the MP3's true-peak ceiling at the normalization's gain (the true-peak limiter
+  after it holds the ceiling);
+* a **threshold**: frames under :data:`THRESHOLD` (peak) or more than :data:`GATE` LU
+  under the programme (room tone, breaths, digital silence) have no gain of their own:
+  they are not raised to a speech level;
+* **look-ahead**: a minimum filter over :data:`WINDOW` frames (3 s) of the speech frames'
+  gains (a pause takes the lower of the speakers around it; one longer than the window
+  holds the gain before it), then a Gaussian over as many; the gain turns down *before* a
+  louder speaker starts and comes back slowly, so there is no pumping on onsets.
 
-Figures that decided it (the filter alone, ffmpeg 5.1, on a 60 s espeak-ng dialogue with
-5-8 s turns and room tone at -60 dBFS RMS; speaker difference by ffmpeg's ebur128 on each
-speaker's cut passages, LRA, and the rise of the pauses' noise floor less the programme's
-rise in loudness)::
+The loudness of the levelled programme follows from the same K-weighted energies × gain²
+(:func:`levelled`): no second measurement pass.  The gain is applied per sample (linear
+interpolation between frame centres) to the decoded PCM in the encode pass, in numpy, just
+before the true-peak limiter (:mod:`podcast.audio.pipeline`).  The MP3 is measured as it is
+written and one corrective encode remains the safety net if its loudness is off.
+
+Why not the ffmpeg filter any more.  ``dynaudnorm`` run in the decoder made the leveler
+cost far more with some ffmpeg builds than with others, and a filter whose gain depends on
+what came before also forced the source to be measured twice (master and levelled, in one
+pass each).  Wall time against a plain MP3 encode by the same binary (2 cores, shared with
+other work; ``bench/normalize.py --leveler speech``, 2-min dialogue, medians)::
+
+    leveler                     ffmpeg 5.1 (Debian)   ffmpeg 9 (imageio wheel)
+    dynaudnorm in the decoder   0.75-0.82×            1.72-1.87×
+    this gain curve             see README            see README
+
+(The dynaudnorm figures are this module's previous measurements; the new ones are in the
+README, measured on 60-min and dialogue masters with both binaries.)
+
+Figures that chose the settings (dynaudnorm alone, ffmpeg 5.1, on a 60 s espeak-ng
+dialogue with 5-8 s turns and room tone at -60 dBFS RMS; speaker difference by ffmpeg's
+ebur128 on each speaker's cut passages, LRA, the rise of the pauses' noise floor less the
+programme's rise in loudness); the gain curve keeps f=200 ms and g=15 frames::
 
     master                               guest  diff in  diff out  LRA in  LRA out  floor
     dynaudnorm f=200:g=15:r=0.1:t=0.003  -0 dB     -0.3       0.1     3.3      2.7  +0.6
@@ -29,31 +53,155 @@ rise in loudness)::
     speechnorm e=4:r=0.0005:l=1           8 dB      7.7      -0.1     9.5      2.7  +9.8
     speechnorm e=8:c=2 (stronger)         8 dB      7.7      -0.4     9.5      2.4 +12.6
 
-The price of a 3 s window: on masters whose speakers are even already, it follows the
-sentences too and can widen the LRA.  On the demo show's espeak masters (through
-``podcast normalize``, measured on the MP3) the LRA went 3.5 → 4.7 (folge-15) and
-3.6 → 5.2 LU (folge-11); a 6 s window (``f=400:g=15``) kept folge-11 at 3.7 LU but left
-3.7 LU between speakers 8 dB apart.  So the leveler is for uneven speakers, and off by
-default (and in the demo show).
-
 ``speechnorm`` evens speakers as well, but it works per half-cycle and raises the room tone
-in every pause by 10-13 dB; ``dynaudnorm`` with a threshold leaves it within 1 dB.  Being
-an ffmpeg filter, the leveler runs inside the decoder that already joins and gains the
-source (no extra process, no extra copy of the PCM); see ``bench/normalize.py --leveler``.
+in every pause by 10-13 dB.  A 3 s window follows speaker turns of a few seconds, and on
+masters whose speakers are even already it follows the sentences too and can widen the LRA
+a little: the leveler is for uneven speakers, and off by default.
 
 Clean-up, each off by default: ``highpass`` (Hz, a 2-pole high-pass for rumble) and
 ``denoise: light`` (``afftdn`` with 10 dB of reduction at a -50 dB noise floor: a light
-broadband reduction for a constant hiss).
+broadband reduction for a constant hiss).  These stay ffmpeg filters in the decoder.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field, replace
 
-SPEECH = "dynaudnorm=f=200:g=15:p=0.9:m=10:r=0.1:t=0.003"
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from podcast.audio.bs1770 import integrated
+from podcast.audio.loudness import SEGMENT, Loudness, db
+
 LIGHT_DENOISE = "afftdn=nr=10:nf=-50"
 LEVELERS = ("off", "speech")
 DENOISERS = ("off", "light")
+
+FRAME = 0.2  # s: the leveler's frames (dynaudnorm f=200)
+WINDOW = 15  # frames: minimum filter and Gaussian (dynaudnorm g=15: 3 s)
+MAX_GAIN = 20.0  # dB: at most this much up (dynaudnorm m=10)
+THRESHOLD = 0.003  # frames whose sample peak is under this (-50 dBFS) are not speech (t=0.003)
+GATE = 20.0  # LU: frames this far under the programme's loudness are not speech either
+PEAK_ROOM = 3.0  # dB over the ceiling a frame's sample peak may be raised to (the limiter's)
+
+
+@dataclass(frozen=True)
+class GainCurve:
+    """The leveler's gain: ``gains[k]`` (linear) at ``(k + 0.5) * step`` seconds."""
+
+    step: float
+    gains: np.ndarray = field(repr=False, compare=False)
+
+    def at(self, first: int, count: int, rate: int) -> np.ndarray:
+        """The gain (float32) for the ``count`` samples from sample ``first`` at ``rate`` Hz."""
+        times = (np.arange(first, first + count, dtype=np.float64) + 0.5) / rate
+        return self.at_times(times).astype(np.float32)
+
+    def at_times(self, times: np.ndarray) -> np.ndarray:
+        """The gain at ``times`` (s): linear between frame centres, held beyond the ends."""
+        centres = (np.arange(len(self.gains)) + 0.5) * self.step
+        return np.interp(times, centres, self.gains)
+
+    @property
+    def range_db(self) -> tuple[float, float]:
+        """The lowest and highest gain, dB."""
+        low, high = float(self.gains.min()), float(self.gains.max())
+        return 20 * math.log10(low), 20 * math.log10(high)
+
+
+def _sub_length(measured: Loudness) -> float:
+    """Seconds per sub-block of the meter (a fifth of its 100 ms segment, in whole samples)."""
+    rate = measured.sample_rate
+    return round(rate * SEGMENT) / measured.sub_per_segment / rate
+
+
+def _frames(values: np.ndarray, per_frame: int, reduce: str) -> np.ndarray:
+    n = -(-len(values) // per_frame) * per_frame
+    padded = np.zeros(n)
+    padded[: len(values)] = values
+    blocks = padded.reshape(-1, per_frame)
+    return blocks.max(axis=1) if reduce == "max" else blocks.mean(axis=1)
+
+
+def _gaussian(values: np.ndarray, width: int) -> np.ndarray:
+    """A Gaussian smoothing over ``width`` values (dynaudnorm's sigma), the ends repeated."""
+    sigma = (width / 2 - 1) / 3 + 1 / 3
+    half = width // 2
+    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sigma) ** 2)
+    kernel /= kernel.sum()
+    padded = np.pad(values, half, mode="edge")
+    return np.convolve(padded, kernel, mode="valid")
+
+
+def _hold(values: np.ndarray) -> np.ndarray:
+    """NaNs replaced by the last value before them (at the start: the first after; all NaN:
+    0 dB)."""
+    known = ~np.isnan(values)
+    if not known.any():
+        return np.zeros_like(values)
+    index = np.where(known, np.arange(len(values)), 0)
+    np.maximum.accumulate(index, out=index)
+    held = values[index]
+    held[: int(np.argmax(known))] = values[int(np.argmax(known))]
+    return held
+
+
+def speech_gain(measured: Loudness, target: float, ceiling: float) -> GainCurve:
+    """The leveler's gain curve for the measured source, whose loudness the normalization
+    will bring to ``target`` LUFS under a ``ceiling`` dBTP true-peak limit."""
+    energy, peak = measured.sub_energy, measured.sub_peak
+    if not len(energy) or measured.silent:
+        return GainCurve(FRAME, np.ones(1))
+    sub_length = _sub_length(measured)
+    per_frame = max(1, round(FRAME / sub_length))
+    step = per_frame * sub_length
+    # each sub-block's energy is its share of a segment's mean square (see report.noise_floor)
+    frame_energy = _frames(energy, per_frame, "mean") * measured.sub_per_segment
+    frame_peak = _frames(peak, per_frame, "max")
+    with np.errstate(divide="ignore"):
+        loud = -0.691 + 10 * np.log10(frame_energy)
+        peak_db = 20 * np.log10(frame_peak)
+    programme = measured.band_integrated
+    if math.isnan(programme):
+        programme = measured.integrated
+    need = np.minimum(programme - loud, MAX_GAIN)
+    # the normalization's gain follows; a frame's peak may come PEAK_ROOM over the ceiling
+    headroom = ceiling + PEAK_ROOM - (peak_db + target - programme)
+    need = np.minimum(need, headroom)
+    speech = (frame_peak >= THRESHOLD) & (loud > programme - GATE)
+    # look-ahead: the lowest gain of the speech within the window (pauses have no say);
+    # a pause further than that from speech holds the gain before it; then smoothed
+    half = WINDOW // 2
+    votes = np.pad(np.where(speech, need, np.inf), half, constant_values=np.inf)
+    lowest = sliding_window_view(votes, WINDOW).min(axis=1)
+    lowest = _hold(np.where(np.isinf(lowest), np.nan, lowest))
+    gains = _gaussian(10 ** (lowest / 20), WINDOW)
+    return GainCurve(step, gains)
+
+
+def levelled(measured: Loudness, curve: GainCurve) -> Loudness:
+    """What the measurement would have found on the source after the leveler: the
+    K-weighted energies × gain², the sample peaks × gain (the true peak by its margin over
+    the sample peak in the source).  The basis of the normalization's gain and limiter."""
+    energy, peak = measured.sub_energy, measured.sub_peak
+    if not len(energy):
+        return measured
+    gain = curve.at_times((np.arange(len(energy)) + 0.5) * _sub_length(measured))
+    energy = energy * gain**2
+    peak = peak * gain
+    n = len(energy) // measured.sub_per_segment * measured.sub_per_segment
+    loudness = integrated(energy[:n].reshape(-1, measured.sub_per_segment).sum(axis=1))
+    sample_peak = db(float(peak.max()))
+    return replace(
+        measured,
+        integrated=loudness,
+        band_integrated=loudness,
+        sample_peak=sample_peak,
+        true_peak=sample_peak + (measured.true_peak - measured.sample_peak),
+        sub_energy=energy,
+        sub_peak=peak,
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +222,7 @@ class Processing:
 
     @property
     def active(self) -> bool:
-        return self.chain != ""
+        return self.levelled or self.chain != ""
 
     @property
     def levelled(self) -> bool:
@@ -82,22 +230,20 @@ class Processing:
 
     @property
     def chain(self) -> str:
-        """The ffmpeg filters, comma-separated ("" when nothing is on): clean-up first, so
-        that the leveler does not raise rumble or hiss."""
+        """The clean-up's ffmpeg filters, comma-separated ("" when none is on).  They run in
+        the decoder before everything else, so the leveler does not raise rumble or hiss."""
         filters = []
         if self.highpass:
             filters.append(f"highpass=f={self.highpass}:p=2")
         if self.denoise == "light":
             filters.append(LIGHT_DENOISE)
-        if self.leveler == "speech":
-            filters.append(SPEECH)
         return ",".join(filters)
 
     def describe(self) -> str:
         """In words, for the report ("" when nothing is on)."""
         parts = []
         if self.leveler == "speech":
-            parts.append("speech leveler (dynaudnorm)")
+            parts.append("speech leveler")
         if self.highpass:
             parts.append(f"high-pass at {self.highpass} Hz")
         if self.denoise == "light":

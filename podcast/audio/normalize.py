@@ -2,7 +2,9 @@
 
 1. **Measure** the master (BS.1770 integrated loudness, LRA, true peak) by streaming
    decoded PCM through :mod:`podcast.audio.loudness`; a long PCM/FLAC master in two
-   halves on two cores.
+   halves on two cores.  With ``leveler: speech`` the leveler's gain curve is computed from
+   that measurement (:mod:`podcast.audio.leveler`), and the levelled source's loudness
+   and peaks from the same energies: the steps below plan on the levelled source.
 2. **Decide** one gain: the target less the master's loudness, plus what the MP3 encoder
    takes (a first guess; see step 4).  If the master's true peak at that gain would stay
    under the ceiling, the encode is linear.  If not, the show's ``when_too_loud`` decides:
@@ -31,7 +33,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from podcast.audio.leveler import Processing
+from podcast.audio.leveler import Processing, levelled, speech_gain
 from podcast.audio.loudness import Loudness, measure_command, measure_split
 from podcast.audio.pipeline import EncodePlan, EncodeResult, cutoff, encode_pass
 from podcast.audio.report import LoudnessReport, Summary, noise_floor, speech_spread
@@ -84,8 +86,8 @@ def measure_source(
     """The loudness of the (joined) source, through the ffmpeg filters ``chain`` if given.
 
     A long PCM or FLAC master on its own, at its own rate and without ``chain``, is measured
-    in two halves in parallel (seeking in those formats is sample-exact; a leveler's gain
-    depends on what came before, so a levelled source is measured in one pass)."""
+    in two halves in parallel (seeking in those formats is sample-exact; a filter such as
+    ``afftdn`` depends on what came before, so a filtered source is measured in one pass)."""
     graph, joined_rate = source.graph(channels, chain)
     info = stream_info(source.master, known or {})
     rate = joined_rate or rate or info.sample_rate
@@ -184,8 +186,8 @@ def normalize(
     band = cutoff(target.bitrate)
     chain = target.processing.chain
     if chain:
-        # the master (for the report) and what the encoder will be given (the basis of the
-        # gain: the processed source), measured at the same time on the two cores
+        # the master (for the report) and what the decoder will give the encoder (the basis
+        # of the gain: the cleaned-up source), measured at the same time on the two cores
         with ThreadPoolExecutor(max_workers=1) as pool:
             master = pool.submit(measure_source, source, target.channels, None, known=known)
             measured = measure_source(
@@ -203,7 +205,14 @@ def normalize(
         raise AudioError(f"{name}: has no audio (zero length)")
     if measured.silent:
         raise AudioError(f"{name}: contains only silence (nothing to normalize)")
+    levels = None
+    if target.processing.levelled:
+        # the leveler's gain from the measurement, and the levelled source's loudness from
+        # the same energies (no second pass over the source)
+        levels = speech_gain(measured, target.loudness, target.true_peak)
+        measured = levelled(measured, levels)
     plan, mode, notes = plan_gain(measured, target)
+    plan = replace(plan, levels=levels)
     tmp = out.with_name(f"{out.stem}.{os.getpid()}.{threading.get_ident()}.part.mp3")
     passes = 1
     try:

@@ -4,8 +4,9 @@ Four processes work at once, each on what it does best:
 
 * an ffmpeg **decoder** joins the source (jingles), applies the gain and puts out float PCM
   at the MP3's rate;
-* this process runs the true-peak **limiter** (numpy, :mod:`podcast.audio.limiter`) on it
-  and writes the result to
+* this process applies the speech leveler's gain curve if there is one
+  (:mod:`podcast.audio.leveler`) and runs the true-peak **limiter** (numpy,
+  :mod:`podcast.audio.limiter`) on it and writes the result to
 * the ffmpeg **encoder** (libmp3lame), whose tee muxer writes the MP3 to the file and,
   packet for packet, to a pipe that
 * a second ffmpeg **decodes for the meter** (:mod:`podcast.audio.loudness`, in a thread
@@ -24,6 +25,7 @@ from typing import IO
 
 import numpy as np
 
+from podcast.audio.leveler import GainCurve
 from podcast.audio.limiter import PeakLimiter
 from podcast.audio.loudness import (
     REFRAME,
@@ -59,7 +61,8 @@ class EncodePlan:
     ceiling: float | None  # dBTP the limiter holds the true peaks to; None: no limiter
     channels: int
     bitrate: int
-    prefilter: str = ""  # ffmpeg filters before the gain (podcast.audio.leveler), or ""
+    prefilter: str = ""  # ffmpeg clean-up filters before the gain (podcast.audio.leveler)
+    levels: GainCurve | None = None  # the speech leveler's gain, applied before the limiter
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,7 @@ def encode_pass(
     metering = threading.Thread(target=meter, daemon=True)
     metering.start()
     broken = False
+    decoded = 0  # frames read from the decoder
     try:
         leftover = b""
         while data := decoder.stdout.read(chunk):
@@ -157,6 +161,10 @@ def encode_pass(
             usable = len(data) // frame * frame
             leftover = data[usable:]
             frames = np.frombuffer(data, dtype=np.float32, count=usable // 4).reshape(-1, channels)
+            if plan.levels is not None:
+                gain = plan.levels.at(decoded, len(frames), OUTPUT_RATE)
+                frames = frames * gain[:, None]
+            decoded += len(frames)
             encoder.stdin.write(_pcm16(limiter.process(frames)))
             if progress:
                 progress(limiter.frames / OUTPUT_RATE)
