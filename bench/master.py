@@ -71,6 +71,17 @@ def _speech(rate: int, voice: str, speed: int, compression: float = 0.75) -> np.
     return (speech / np.max(np.abs(speech))).astype(np.float32)
 
 
+def _k_loudness(speech: np.ndarray, rate: int) -> float:
+    """LUFS of mono ``speech`` (K-weighted mean square, no gating) as both channels of a
+    stereo file."""
+    from podcast.audio.bs1770 import _k_weighting
+
+    weighted = speech.astype(np.float64)
+    for b0, b1, b2, a0, a1, a2 in _k_weighting(rate):
+        weighted = signal.lfilter([b0, b1, b2], [a0, a1, a2], weighted)
+    return -0.691 + 10 * np.log10(2 * np.mean(weighted**2))
+
+
 def generate(
     path: Path,
     minutes: float,
@@ -81,16 +92,23 @@ def generate(
     speech_db: float = 0.0,
     peak_db: float = -0.5,
     seed: int = 1,
+    guest_db: float | None = None,
+    turns: list[tuple[int, float, float, bool]] | None = None,
 ) -> Path:
     """Write the master to ``path``.
 
     ``speech_db`` shifts speech and music (0: stereo about −22 LUFS, LRA about 10 LU, like
     a typical mastered speech podcast; −3.7 in mono: a quiet master about −28 LUFS);
     ``peak_db`` is the level of the few hot peaks (laughs, claps, one every 2.5 minutes),
-    which set the master's true peak.
+    which set the master's true peak.  ``guest_db``: the guest's speech this many dB
+    (K-weighted, ungated) under the host's, instead of about 10.  ``turns``: filled with
+    every turn as (speaker 0/1, start s, end of speech s, clean: no music bed and no peak).
     """
     rng = np.random.default_rng(seed)
     voices = [_speech(rate, "de+m3", 160) * 0.39, _speech(rate, "de+f2", 175) * 0.125]
+    if guest_db is not None:
+        levels = [_k_loudness(voice, rate) for voice in voices]
+        voices[1] = voices[1] * 10 ** ((levels[0] - guest_db - levels[1]) / 20)
     total = int(minutes * 60 * rate)
     chord = [220.0, 277.18, 329.63, 440.0]
     scale = 10 ** (speech_db / 20)
@@ -130,6 +148,12 @@ def generate(
                 burst = min(int(0.15 * rate), n - k)
                 env = np.exp(-np.arange(burst) / (0.03 * rate))
                 seg[k : k + burst] += clap(env) * hot / scale
+            if turns is not None:
+                clean = not bed_on and not any(
+                    written <= p < written + n
+                    for p in range(peak_every, written + n + peak_every, peak_every)
+                )
+                turns.append((turn % 2, written / rate, (written + n - pause) / rate, clean))
             seg = np.clip(seg * scale, -1.0, 1.0 - 2**-23)
             if channels == 2:
                 pan = 0.8 if turn % 2 else 1.0

@@ -2,7 +2,7 @@
 
     .venv/bin/pip install -e '.[bench]'   # scipy for bench/master.py (and ffmpeg-normalize)
     .venv/bin/python bench/normalize.py --minutes 10 --repeats 3
-    .venv/bin/python bench/normalize.py --leveler speech --minutes 10 --repeats 3
+    .venv/bin/python bench/normalize.py --leveler speech --minutes 60 --repeats 3
 
 Generates a stereo 44.1 kHz 16-bit master and a quiet mono 48 kHz 24-bit master
 (bench/master.py: speech around −22 LUFS, LRA ~10, TP ~−0.1 dBTP; and a quiet one around
@@ -19,7 +19,9 @@ The machine's other load makes single runs noisy: the spread (min–max) is prin
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import math
 import os
 import re
 import resource
@@ -32,6 +34,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -123,56 +127,122 @@ def version(ffmpeg: str) -> str:
     return banner.split()[2]
 
 
-def leveler_bench(minutes: float, repeats: int, found: dict[str, str], leveler: str) -> None:
-    """With and without the leveler, on stereo dialogues (tests/audio/test_leveler.py's: espeak-ng
-    voices, 3.5-5 s turns, room tone at -60 dBFS) with the guest 8 and 12 dB under the host:
-    wall time, its ratio to a plain MP3 encode, and, measured on the MP3 by ffmpeg's ebur128,
-    the speakers' difference, the LRA and the pauses' noise floor."""
-    from tests.audio.test_leveler import dialogue, pause_floor, speaker_difference
+def speaker_difference(ffmpeg: str, path: Path, turns: list[tuple]) -> float:
+    """Host less guest, LU: each speaker's loudness the energy mean of the integrated
+    loudness of their clean turns' inner parts (ebur128 on each cut passage)."""
+    energy: dict[int, list[float]] = {0: [], 1: []}
+    for speaker, start, end, clean in turns:
+        if clean and end - start > 4.0:
+            text = subprocess.run(
+                [ffmpeg, "-hide_banner", "-nostdin", "-ss", f"{start + 0.5:.3f}",
+                 "-t", f"{end - start - 1.0:.3f}", "-i", str(path), "-af", "ebur128",
+                 "-f", "null", "-"],
+                capture_output=True,
+            ).stderr.decode()  # fmt: skip
+            text = text[text.rindex("Summary:") :]
+            level = float(re.search(r"I:\s+(-?[\d.]+)", text).group(1))
+            energy[speaker].append(10 ** (level / 10))
+    host, guest = (10 * math.log10(statistics.fmean(energy[s])) for s in (0, 1))
+    return host - guest
 
-    print(f"dialogue masters: {minutes:g} min stereo 44.1k/16; {repeats} runs each, "
-          f"alternating; {os.cpu_count()} cores (shared)")  # fmt: skip
-    print("| guest | ffmpeg | method | wall s (median, min–max) | ratio | host − guest LU "
-          "| I / LRA / TP | pause floor dBFS |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
+
+def pause_floor(ffmpeg: str, path: Path, turns: list[tuple]) -> float:
+    """dBFS: mean square of the decoded audio in the pauses after clean turns (room tone
+    only), streamed (a 60-min master is not held in memory)."""
+    rate = 44100
+    pauses = [
+        (int((end + 0.15) * rate), int((following[1] - 0.1) * rate))
+        for (_s, _b, end, clean), following in itertools.pairwise(turns)
+        if clean and following[1] - 0.1 - (end + 0.15) > 0.2
+    ]
+    process = subprocess.Popen(
+        [ffmpeg, "-v", "error", "-nostdin", "-i", str(path), "-ac", "2", "-ar", str(rate),
+         "-f", "f32le", "-"],
+        stdout=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None
+    total, count, position, chunk = 0.0, 0, 0, rate * 8 * 10
+    while data := process.stdout.read(chunk):
+        frames = np.frombuffer(data[: len(data) // 8 * 8], dtype=np.float32).reshape(-1, 2)
+        for start, stop in pauses:
+            a, b = max(start, position), min(stop, position + len(frames))
+            if a < b:
+                part = frames[a - position : b - position].astype(np.float64)
+                total += float(np.sum(part**2))
+                count += part.size
+        position += len(frames)
+    process.wait()
+    return 10 * math.log10(total / count)
+
+
+def leveler_bench(
+    minutes: float, repeats: int, found: dict[str, str], leveler: str, guests: list[float]
+) -> None:
+    """With and without the leveler, on stereo masters by bench/master.py with the guest 8
+    and 12 dB under the host (music bed, claps, room noise): wall time, its ratio to a plain
+    MP3 encode, the encodes the normalizer needed, and, measured on the MP3 by ffmpeg's
+    ebur128, the speakers' difference, the LRA and the pauses' noise floor."""
+    from bench.master import generate  # (scipy: the bench extra)
+
+    print(f"masters: bench/master.py {minutes:g} min stereo 44.1k/16; {repeats} runs each, "
+          f"alternating; {os.cpu_count()} cores (shared with other work)")  # fmt: skip
+    print("| guest | ffmpeg | method | wall s (median, min–max) | ratio | CPU s | passes "
+          "| host − guest LU | I / LRA / TP | pause floor dBFS (rise − programme's) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        for guest in (8.0, 12.0):
-            master = work / f"dialogue-{guest:g}.wav"
-            lines = dialogue(master, guest, seconds=minutes * 60)
+        for guest in guests:
+            master = work / f"master-{guest:g}.wav"
+            turns: list[tuple] = []
+            generate(master, minutes, channels=2, rate=44100, bits=16, guest_db=guest,
+                     turns=turns)  # fmt: skip
             for name, ffmpeg in found.items():
                 tag = f"{name} {version(ffmpeg)}"
                 env = {**os.environ, "PODCAST_FFMPEG": ffmpeg}
-                os.environ["PODCAST_FFMPEG"] = ffmpeg  # for the measurements here
-                outs = {key: work / f"{i}.mp3" for i, key in enumerate(["plain", "off", "on"])}
+                outs = {key: work / f"{key}.mp3" for key in ["plain", "off", "on"]}
                 normalize = [sys.executable, "-m", "podcast", "normalize", str(master), "-q"]
                 commands = {
                     "plain": [ffmpeg, "-v", "error", "-y", "-i", str(master),
                               "-c:a", "libmp3lame", "-b:a", "128k", str(outs["plain"])],
-                    "off": [*normalize, "-o", str(outs["off"])],
-                    "on": [*normalize, "-o", str(outs["on"]), "--leveler", leveler],
+                    "off": [*normalize, "-o", str(outs["off"]), "--json", str(work / "off.json")],
+                    "on": [*normalize, "-o", str(outs["on"]), "--leveler", leveler,
+                           "--json", str(work / "on.json")],
                 }  # fmt: skip
                 labels = {"plain": "plain encode", "off": "normalize",
                           "on": f"normalize --leveler {leveler}"}  # fmt: skip
-                runs: dict[str, list[float]] = {key: [] for key in commands}
+                runs: dict[str, list[Run]] = {key: [] for key in commands}
+                passes: dict[str, list[int]] = {"off": [], "on": []}
                 for _ in range(repeats):
                     for key, command in commands.items():
-                        runs[key].append(timed(command, env).wall)
-                plain = statistics.median(runs["plain"])
+                        runs[key].append(timed(command, env))
+                        if key in passes:
+                            data = json.loads((work / f"{key}.json").read_text())
+                            passes[key].append(data["passes"])
+                plain = statistics.median(r.wall for r in runs["plain"])
                 rows = [("master", "input", master, None), *(
                     (labels[key], key, outs[key], runs[key]) for key in commands
                 )]  # fmt: skip
-                for label, _key, path, walls in rows:
-                    timing = " | "
-                    if walls:
+                for label, key, path, timings in rows:
+                    timing = " | | "
+                    if timings:
+                        walls = [r.wall for r in timings]
                         wall = statistics.median(walls)
+                        cpu = statistics.median(r.cpu for r in timings)
                         timing = (
-                            f"{wall:.1f} ({min(walls):.1f}–{max(walls):.1f}) | {wall / plain:.2f}"
+                            f"{wall:.1f} ({min(walls):.1f}–{max(walls):.1f}) | "
+                            f"{wall / plain:.2f} | {cpu:.1f}"
                         )
+                    done = ",".join(map(str, passes.get(key, [])))
+                    loudness = ebur128(ffmpeg, path)
+                    floor = pause_floor(ffmpeg, path, turns)
+                    if key == "input":
+                        base = (floor, float(loudness.split(" / ")[0]))
+                    rise = floor - base[0] - (float(loudness.split(" / ")[0]) - base[1])
                     print(
-                        f"| {guest:g} dB | {tag} | {label} | {timing} | "
-                        f"{speaker_difference(path, lines):.1f} | {ebur128(ffmpeg, path)} | "
-                        f"{pause_floor(path, lines):.1f} |"
+                        f"| {guest:g} dB | {tag} | {label} | {timing} | {done} | "
+                        f"{speaker_difference(ffmpeg, path, turns):.1f} | "
+                        f"{loudness} | {floor:.1f} ({rise:+.1f}) |",
+                        flush=True,
                     )
 
 
@@ -187,12 +257,16 @@ def main() -> None:
         choices=["speech"],
         help="bench the speech leveler instead: dialogue masters, guest 8 and 12 dB under",
     )
+    parser.add_argument(
+        "--guests", default="8,12", help="with --leveler: dB the guest is under the host"
+    )
     args = parser.parse_args()
     found = binaries()
     if args.ffmpeg != "both":
         found = {args.ffmpeg: found[args.ffmpeg]}
     if args.leveler:
-        leveler_bench(args.minutes, args.repeats, found, args.leveler)
+        guests = [float(value) for value in args.guests.split(",")]
+        leveler_bench(args.minutes, args.repeats, found, args.leveler, guests)
         return
     from bench.master import generate  # (scipy: the bench extra)
 
