@@ -5,13 +5,7 @@
 :mod:`.encode` does that for every episode with a cache, :mod:`.plot` draws the
 loudness report, and :mod:`.timeline` moves catalog times onto the published
 timeline when the show has an intro.
+
+Nothing is imported here: ``podcast normalize`` needs only :mod:`.normalize` and what it
+imports (not the catalog, mutagen or matplotlib), so import the modules themselves.
 """
-
-from podcast.audio.encode import EncodedAudio, encode_all
-
-# (the function normalize is not re-exported: it would hide the module podcast.audio.normalize)
-from podcast.audio.normalize import LoudnessTarget
-from podcast.audio.report import LoudnessReport
-from podcast.audio.source import Source
-
-__all__ = ["EncodedAudio", "LoudnessReport", "LoudnessTarget", "Source", "encode_all"]

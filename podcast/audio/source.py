@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.audio.loudness import layout
-from podcast.catalog.assets import MIN_SAMPLE_RATE
 from podcast.ffmpeg import FfmpegError, StreamInfo, probe
 from podcast.problems import PodcastError
 
 OUTPUT_RATE = 44100  # the MP3's; jingles are joined to the master at this rate
+# the lowest rate a master may have: podcast.catalog.assets checks the same (not imported
+# from there: importing any catalog module loads the whole catalog package and pydantic)
+MIN_SAMPLE_RATE = 22050
 
 
 class AudioError(PodcastError):

@@ -219,3 +219,11 @@ def test_build_normalizes_writes_report_and_caches(catalog_dir, tmp_path, monkey
     again = build(options)
     assert all(a.cached for a in again.audio.values())
     assert not calls, "a cache hit ran ffmpeg"
+
+
+def test_audio_and_catalog_ask_the_same_lowest_sample_rate() -> None:
+    """podcast.audio.source keeps its own copy (importing the catalog would load pydantic)."""
+    from podcast.audio.source import MIN_SAMPLE_RATE
+    from podcast.catalog.assets import MIN_SAMPLE_RATE as CATALOG_MINIMUM
+
+    assert MIN_SAMPLE_RATE == CATALOG_MINIMUM
