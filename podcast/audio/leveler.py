@@ -147,6 +147,17 @@ def _hold(values: np.ndarray) -> np.ndarray:
     return held
 
 
+def _smoothed(need: np.ndarray, speech: np.ndarray) -> np.ndarray:
+    """The gain (linear) per frame from each speech frame's need (dB): the lowest need of the
+    speech within the window (pauses have no say; a pause further than that from speech
+    holds the gain before it), then a Gaussian over the window."""
+    half = WINDOW // 2
+    votes = np.pad(np.where(speech, need, np.inf), half, constant_values=np.inf)
+    lowest = sliding_window_view(votes, WINDOW).min(axis=1)
+    lowest = _hold(np.where(np.isinf(lowest), np.nan, lowest))
+    return _gaussian(10 ** (lowest / 20), WINDOW)
+
+
 def speech_gain(measured: Loudness, target: float, ceiling: float) -> GainCurve:
     """The leveler's gain curve for the measured source, whose loudness the normalization
     will bring to ``target`` LUFS under a ``ceiling`` dBTP true-peak limit."""
@@ -165,19 +176,17 @@ def speech_gain(measured: Loudness, target: float, ceiling: float) -> GainCurve:
     programme = measured.band_integrated
     if math.isnan(programme):
         programme = measured.integrated
-    need = np.minimum(programme - loud, MAX_GAIN)
-    # the normalization's gain follows; a frame's peak may come PEAK_ROOM over the ceiling
-    headroom = ceiling + PEAK_ROOM - (peak_db + target - programme)
-    need = np.minimum(need, headroom)
     speech = (frame_peak >= THRESHOLD) & (loud > programme - GATE)
-    # look-ahead: the lowest gain of the speech within the window (pauses have no say);
-    # a pause further than that from speech holds the gain before it; then smoothed
-    half = WINDOW // 2
-    votes = np.pad(np.where(speech, need, np.inf), half, constant_values=np.inf)
-    lowest = sliding_window_view(votes, WINDOW).min(axis=1)
-    lowest = _hold(np.where(np.isinf(lowest), np.nan, lowest))
-    gains = _gaussian(10 ** (lowest / 20), WINDOW)
-    return GainCurve(step, gains)
+    need = np.minimum(programme - loud, MAX_GAIN)
+    curve = GainCurve(step, _smoothed(need, speech))
+    for _ in range(2):
+        # the peak constraint at the normalization's gain after this leveler (the minimum
+        # filter leaves the levelled programme some dB under the source: the gain makes
+        # up for it), recomputed once as the constraint lowers the levelled loudness a little
+        gain = target - levelled(measured, curve).integrated
+        capped = np.minimum(need, ceiling + PEAK_ROOM - (peak_db + gain))
+        curve = GainCurve(step, _smoothed(capped, speech))
+    return curve
 
 
 def levelled(measured: Loudness, curve: GainCurve) -> Loudness:
