@@ -95,8 +95,15 @@ class GainCurve:
 
     def at(self, first: int, count: int, rate: int) -> np.ndarray:
         """The gain (float32) for the ``count`` samples from sample ``first`` at ``rate`` Hz."""
-        times = (np.arange(first, first + count, dtype=np.float64) + 0.5) / rate
-        return self.at_times(times).astype(np.float32)
+        # positions in frames, relative to the first centre used (float32 holds them exactly
+        # enough: a chunk spans a few frames); only those centres are searched
+        start = (first + 0.5) / rate / self.step - 0.5
+        low = max(0, min(int(start), len(self.gains) - 1))
+        high = min(len(self.gains), int(start + count / rate / self.step) + 2)
+        positions = np.arange(count, dtype=np.float32) * np.float32(1 / (rate * self.step))
+        positions += np.float32(start - low)
+        frames = np.arange(high - low, dtype=np.float32)
+        return np.interp(positions, frames, self.gains[low:high]).astype(np.float32)
 
     def at_times(self, times: np.ndarray) -> np.ndarray:
         """The gain at ``times`` (s): linear between frame centres, held beyond the ends."""

@@ -11,8 +11,9 @@ import wave
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from podcast.audio.leveler import levelled, speech_gain
+from podcast.audio.leveler import GainCurve, levelled, speech_gain
 from podcast.audio.loudness import Loudness, measure
 
 RATE = 44100
@@ -85,3 +86,15 @@ def test_pauses_are_not_raised_to_speech_level(tmp_path: Path) -> None:
     speech = 20 * math.log10(float(curve.at_times(np.array([2.5]))[0]))
     assert float(gains.max()) < speech + 1.0
     assert abs(speech) < 3.0  # even speech stays about where it was
+
+
+def test_gain_in_chunks_is_the_gain_at_those_times() -> None:
+    """The encode pass asks for the gain chunk by chunk, at the MP3's rate, whatever the
+    master's: the same values as the curve at those times, held beyond its ends."""
+    curve = GainCurve(0.2, np.random.default_rng(6).uniform(0.3, 3.0, 50))
+    for rate in (44100, 48000):
+        whole = curve.at_times((np.arange(12 * rate) + 0.5) / rate)
+        chunks = np.concatenate([curve.at(first, rate // 3, rate) for first in
+                                 range(0, 12 * rate, rate // 3)])  # fmt: skip
+        np.testing.assert_allclose(chunks, whole, rtol=1e-5)
+    assert curve.at(20 * 44100, 10, 44100) == pytest.approx([curve.gains[-1]] * 10)
