@@ -128,7 +128,7 @@ def place_social_images(
         suffix = source.suffix.lower()
         relpath = writer.copy_addressed(social_image_path(episode, suffix), source, "images")
         alt = (given.alt or episode.title) if given else layouts[episode.slug].notes
-        image = SocialImage(show.url(relpath), width, height, media_type(suffix), alt)
+        image = SocialImage(show.url(relpath), relpath, width, height, media_type(suffix), alt)
         placed[episode.slug] = replace(media[episode.slug], social_image=image)
     return placed
 

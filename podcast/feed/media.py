@@ -23,6 +23,7 @@ class SocialImage:
     """The episode's 16:9 image for posts (``podcast:image purpose="social"``)."""
 
     url: str
+    relpath: str  # in the build
     width: int
     height: int
     mime: str

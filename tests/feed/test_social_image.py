@@ -55,6 +55,9 @@ def test_every_episode_gets_a_drawn_16_9_image_the_feed_describes(catalog_dir, t
         page = html.parse(str(out / "episodes" / path.parent.name / "index.html"))
         assert page.find('.//meta[@property="og:image"]').get("content") == tag.get("href")
         assert page.find('.//meta[@name="twitter:card"]').get("content") == "summary_large_image"
+        relpath = tag.get("href").removeprefix(BASE)
+        links = [a for a in page.iter("a") if (a.get("href") or "").endswith(relpath)]
+        assert [a.text_content().strip() for a in links] == ["Bild für soziale Medien (16:9)"]
     hrefs = [image_of(i).get("href") for i in items]
     assert len(set(hrefs)) == 2
     # real clients' parsers still read the feed
