@@ -2,8 +2,8 @@
 
 load and validate → identities matched (the published state read back from the
 target, or recovered from its feed) → encode audio → GUIDs and enclosures → tag the
-MP3s → place media → feed → pages (and redirect pages at former slugs) → published
-state → remove leftovers.
+MP3s → place media and social images → feed → pages (and redirect pages at former
+slugs) → published state → remove leftovers.
 Everything is loaded and checked before anything is written.
 """
 
@@ -23,7 +23,12 @@ from podcast.build.identity import (
     published_slugs,
     with_tags,
 )
-from podcast.build.placement import place_loudness_reports, place_media, place_person_images
+from podcast.build.placement import (
+    place_loudness_reports,
+    place_media,
+    place_person_images,
+    place_social_images,
+)
 from podcast.build.recovery import recover_state, with_feed_sizes
 from podcast.build.redirects import write_redirects
 from podcast.build.state import PublishedState, read_state
@@ -142,6 +147,7 @@ def build(options: BuildOptions) -> BuildResult:
     identities = with_tags(identities, episodes, tagged)
     files = {slug: t.audio for slug, t in tagged.items()}
     media = place_media(catalog, episodes, files, identities, writer, encoded)
+    media = place_social_images(catalog, episodes, media, writer, options.cache, options.jobs)
     place_loudness_reports(episodes, encoded, writer)
     person_images = place_person_images(catalog, episodes, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")

@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 from urllib.parse import unquote
 
 from podcast.mime import MEDIA_SUFFIXES, suffix_of
@@ -15,8 +14,6 @@ from podcast.paths import FEED_PATH, INDEX_PATH, STATE_PATH
 from podcast.problems import PodcastError
 from podcast.publish.destination import INTERNAL, Change, Destination, Upload
 from podcast.writer import OutputError, file_sha256
-
-Action = Literal["upload", "update", "delete"]
 
 
 def upload_rank(relpath: str) -> int:

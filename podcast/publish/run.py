@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Literal
 
 from podcast.paths import FEED_PATH, INDEX_PATH
 from podcast.problems import PodcastError
@@ -41,8 +40,6 @@ from podcast.publish.plan import (
     make_plan,
     upload_rank,
 )
-
-Action = Literal["upload", "update", "delete"]
 
 
 def open_destination(
