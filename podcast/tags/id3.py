@@ -54,9 +54,11 @@ import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
+import mutagen
 import mutagen.id3 as id3
 from PIL import Image
 
@@ -81,6 +83,7 @@ from podcast.tags.mutagen_door import (
     url_frame,
     write_tagged,
 )
+from podcast.writer import file_sha256
 
 COVER_MAX_PX = 1400
 #: Cover sizes tried, largest first, until the tag fits its region.
@@ -235,23 +238,79 @@ class TaggedAudio:
     refitted: bool = False  # the tag did not fit the published file: it needs a new name
 
 
-def _tagged_file(slug: str, tag: bytes, audio: EncodedAudio, cache: Path) -> EncodedAudio:
-    key = hashlib.sha256(audio.sha256.encode() + tag).hexdigest()[:20]
-    folder = cache / "tagged"
-    out = folder / f"{slug}.{key}.mp3"
+@dataclass(frozen=True)
+class TagRequest:
+    """One episode's tag as asked for: its key names the tagged file in the cache.
+
+    The key covers everything the tag's bytes are made of (every frame's value, the
+    artwork's content, the region asked for, the code that renders them), so a tagged
+    file found under it is what rendering the tag again would write: it is not rendered.
+    """
+
+    slug: str
+    key: str
+    region: int | None  # the published region to fit (None: a fresh one)
+
+
+def tag_request(
+    source: TagSource, artwork_sha256: str, relpath: str, region: int | None
+) -> TagRequest:
+    """The request for ``source``'s tag (its cover is not looked at: ``artwork_sha256``)."""
+    values = [
+        (row.frame, repr(row.get(source))) for row in FRAMES if row.build is not cover_frame
+    ]
+    parts = [_code_version(), values, artwork_sha256, relpath, region, source.identity.kept]
+    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode())
+    return TagRequest(source.episode.slug, digest.hexdigest()[:32], region)
+
+
+@cache
+def _code_version() -> str:
+    """The tag code's and its libraries' versions: another one may render other bytes."""
+    import PIL
+
+    from podcast.tags import mutagen_door
+
+    digest = hashlib.sha256(f"{mutagen.version_string} {PIL.__version__}".encode())
+    for module in (__file__, mutagen_door.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _tag_file(request: TagRequest, audio: EncodedAudio, cache: Path) -> Path:
+    key = hashlib.sha256(f"{audio.sha256} {request.key}".encode()).hexdigest()[:20]
+    return cache / "tagged" / f"{request.slug}.{key}.mp3"
+
+
+def _cached_tagged(
+    request: TagRequest, audio: EncodedAudio, cache: Path
+) -> TaggedAudio | None:
+    """The tagged file made for this request before, if the cache still has it."""
+    out = _tag_file(request, audio, cache)
+    try:
+        info = json.loads(out.with_suffix(".json").read_text())
+        if out.stat().st_size != info["size"]:
+            return None
+        tagged = EncodedAudio(out, audio.duration, info["size"], info["sha256"])
+        return TaggedAudio(tagged, int(info["region"]), bool(info["refitted"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _tagged_file(
+    request: TagRequest, tag: bytes, region: int, refitted: bool, audio: EncodedAudio, cache: Path
+) -> TaggedAudio:
+    out = _tag_file(request, audio, cache)
     meta = out.with_suffix(".json")
-    if out.is_file() and meta.is_file():
-        info = json.loads(meta.read_text())
-        if out.stat().st_size == info["size"]:
-            return EncodedAudio(out, audio.duration, info["size"], info["sha256"])
-    folder.mkdir(parents=True, exist_ok=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
     size, sha256 = write_tagged(audio.path, tag, out)
-    meta.write_text(json.dumps({"size": size, "sha256": sha256}))
+    info = {"size": size, "sha256": sha256, "region": region, "refitted": refitted}
+    meta.write_text(json.dumps(info))
     # Earlier tags of this episode are of no more use.
-    for old in folder.glob(f"{slug}.*"):
+    for old in out.parent.glob(f"{request.slug}.*"):
         if old not in (out, meta):
             old.unlink(missing_ok=True)
-    return EncodedAudio(out, audio.duration, size, sha256)
+    return TaggedAudio(EncodedAudio(out, audio.duration, size, sha256), region, refitted)
 
 
 def published_region(identity: PublishedIdentity, audio_length: int) -> int | None:
@@ -321,6 +380,7 @@ def tag_all(
     show = catalog.show
     language = iso639_2(show.meta.language)  # None is a warning of `podcast validate`
     cover_cache: dict[tuple[Path, int], bytes] = {}
+    artwork_hashes: dict[Path, str] = {}
     tagged = {}
     for episode in episodes:
         artwork = episode.artwork or show.artwork
@@ -343,16 +403,19 @@ def tag_all(
             )
 
         relpath = identity.audio_relpath
-        fitted = None
-        if identity.kept:
-            region = published_region(identity, audio_span(audio.path)[1])
-            if region is not None:
-                fitted = fitted_tag(source, covers, relpath, region)
+        region = published_region(identity, audio_span(audio.path)[1]) if identity.kept else None
+        if artwork not in artwork_hashes:
+            artwork_hashes[artwork] = file_sha256(artwork)
+        request = tag_request(source(b""), artwork_hashes[artwork], relpath, region)
+        known = _cached_tagged(request, audio, cache)
+        if known is not None:
+            tagged[episode.slug] = known
+            continue
+        fitted = fitted_tag(source, covers, relpath, region) if region is not None else None
         refitted = identity.kept and fitted is None
         if fitted is None:
             fitted = fitted_tag(source, covers, relpath, None)
         assert fitted is not None  # a fresh region always fits
-        tag, region = fitted
-        file = _tagged_file(episode.slug, tag, audio, cache)
-        tagged[episode.slug] = TaggedAudio(file, region, refitted)
+        tag, fitted_region = fitted
+        tagged[episode.slug] = _tagged_file(request, tag, fitted_region, refitted, audio, cache)
     return tagged

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -55,10 +56,16 @@ def build_into(catalog: Path, output: Path) -> BuildSummary:
 
 
 def full_build(catalog: Path, output: Path) -> dict[str, bytes]:
-    """What a full build writes into an empty folder (no record to skip by)."""
+    """What a full build writes into an empty folder (no record to skip by, no tagged file
+    to reuse: every tag is rendered again; cards and decks come from their caches as in
+    any build, as their PPTX files carry the time they were made)."""
     if output.exists():
         shutil.rmtree(output)
-    podcast.build.pipeline.build(build_options(options_for(catalog, output)))
+    options = build_options(options_for(catalog, output))
+    fresh = output.parent / "full-cache"
+    shutil.rmtree(fresh, ignore_errors=True)
+    shutil.copytree(options.cache, fresh, ignore=shutil.ignore_patterns("tagged", "builds"))
+    podcast.build.pipeline.build(replace(options, cache=fresh))
     return tree(output)
 
 
