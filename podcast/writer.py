@@ -245,14 +245,18 @@ class Writer:
         removed: list[str] = []
         if not self.root.is_dir():
             return removed
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            rel = path.relative_to(self.root).as_posix()
+        top = os.fspath(self.root)
+        for folder, _, names in os.walk(top, topdown=False):  # a folder after what is in it
+            rel = os.path.relpath(folder, top)
+            prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+            path = Path(folder)
             try:
-                if path.is_file() and rel not in self.written:
-                    path.unlink()
-                    removed.append(rel)
-                elif path.is_dir() and not any(path.iterdir()):
+                for name in names:
+                    if prefix + name not in self.written and (path / name).is_file():
+                        (path / name).unlink()
+                        removed.append(prefix + name)
+                if prefix and not any(path.iterdir()):
                     path.rmdir()
             except OSError as error:
-                raise OutputError(path, error, "remove") from error
-        return removed
+                raise OutputError(error.filename or path, error, "remove") from error
+        return sorted(removed, reverse=True)
