@@ -13,8 +13,11 @@ folder is left as it is: a full build would write the very same bytes.  Any
 difference, however small (a touched file, a new one, an edited template, another
 version of podcast), and the build runs in full, as if there were no record.
 
-A build whose inputs changed while it ran (or just before: file times are coarse) leaves
-no record, so the next build runs in full again.
+File times are coarse: an edit made just after a stamp was taken may not change it.  So a
+build whose inputs changed while it ran leaves no record (the next build runs in full), and
+the content of an input changed shortly before the build started is part of the digest
+(hashed before the build reads it), as is, when checking, the content of a build-folder
+file written shortly before the record.
 """
 
 from __future__ import annotations
