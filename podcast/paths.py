@@ -160,6 +160,12 @@ def episode_artwork_path(episode: EpisodeEntry, suffix: str) -> str:
     return f"{episode_page(episode)}artwork{suffix}"
 
 
+def social_image_path(episode: EpisodeEntry, suffix: str) -> str:
+    """The episode's 16:9 social image (``podcast:image``, the page's ``og:image``), written
+    content-addressed: ``episodes/x/social-<hash8>.png``, so its URL names its bytes."""
+    return f"{episode_page(episode)}social{suffix}"
+
+
 def person_image_path(key: str, suffix: str) -> str:
     """A host's or guest's picture; ``key`` is the slug of their name."""
     return f"people/{key}{suffix}"

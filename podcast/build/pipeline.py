@@ -2,8 +2,8 @@
 
 load and validate → identities matched (the published state read back from the
 target, or recovered from its feed) → encode audio → GUIDs and enclosures → tag the
-MP3s → place media → feed → pages (and redirect pages at former slugs) → published
-state → remove leftovers.
+MP3s → place media and social images → feed → pages (and redirect pages at former
+slugs) → published state → remove leftovers.
 Everything is loaded and checked before anything is written.
 """
 
@@ -23,7 +23,12 @@ from podcast.build.identity import (
 )
 from podcast.build.inputs import ReadLog
 from podcast.build.options import BuildOptions
-from podcast.build.placement import place_loudness_reports, place_media, place_person_images
+from podcast.build.placement import (
+    place_loudness_reports,
+    place_media,
+    place_person_images,
+    place_social_images,
+)
 from podcast.build.recovery import recover_state, with_feed_sizes
 from podcast.build.redirects import write_redirects
 from podcast.build.skip import output_hashes, remember_build, take_snapshot
@@ -152,6 +157,10 @@ def _build(options: BuildOptions, hashes: StampedCache) -> BuildResult:
     identities = with_tags(identities, episodes, tagged)
     files = {slug: t.audio for slug, t in tagged.items()}
     media = place_media(catalog, episodes, files, identities, writer, encoded)
+    # each card or clip is one busy process (a normalize job is two): as many as the jobs'
+    # processes, so the same cores are busy
+    card_jobs = options.jobs * PROCESSES_PER_JOB
+    media = place_social_images(catalog, episodes, media, writer, options.cache, card_jobs)
     place_loudness_reports(episodes, encoded, writer)
     person_images = place_person_images(catalog, episodes, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
@@ -164,9 +173,6 @@ def _build(options: BuildOptions, hashes: StampedCache) -> BuildResult:
         person_images=person_images,
     )
     writer.write_bytes(FEED_PATH, feed, "feed")
-    # each card or clip is one busy process (a normalize job is two): as many as the jobs'
-    # processes, so the same cores are busy
-    card_jobs = options.jobs * PROCESSES_PER_JOB
     build_cards(catalog, episodes, encoded, writer, options.cache, card_jobs)  # pages link them
     render_site(catalog, episodes, media, writer, options.now)
     write_redirects(catalog, episodes, identities.redirects(), writer)

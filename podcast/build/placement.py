@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
 
 from podcast.audio.encode import EncodedAudio
 from podcast.audio.opus import MIME as OPUS_MIME
 from podcast.build.identity import Identities
+from podcast.cards import DEFAULT_SIZE, CardFrame, episode_layout
 from podcast.catalog import Catalog, EpisodeEntry, slugify
-from podcast.feed.media import Alternate
+from podcast.catalog.media import image_header
+from podcast.feed.media import Alternate, SocialImage
 from podcast.feed.rss import EpisodeMedia, chapters_json
 from podcast.mime import media_type
 from podcast.paths import (
@@ -19,8 +24,10 @@ from podcast.paths import (
     loudness_report_path,
     opus_path,
     person_image_path,
+    social_image_path,
     transcript_path,
 )
+from podcast.quotes.decks import cached_card
 from podcast.writer import Writer
 
 
@@ -89,6 +96,41 @@ def place_media(
             alternates=placed,
         )
     return media
+
+
+def place_social_images(
+    catalog: Catalog,
+    episodes: tuple[EpisodeEntry, ...],
+    media: Mapping[str, EpisodeMedia],
+    writer: Writer,
+    cache: Path,
+    jobs: int = 1,
+) -> dict[str, EpisodeMedia]:
+    """Each episode's 16:9 social image into the build: episode.yaml's ``image:``, else one
+    drawn in the show's card design (cached like the quote cards, ``jobs`` at a time).
+    Returns ``media`` with each episode's :class:`SocialImage`.
+
+    Content-addressed (``episodes/x/social-<hash8>.png``): an app or a post that has the
+    image keeps its bytes; a changed title or summary gets a new URL.
+    """
+    show = catalog.show
+    drawn = [e for e in episodes if e.social_image is None]
+    frame = CardFrame.for_show(show, DEFAULT_SIZE) if drawn else None
+    layouts = {e.slug: episode_layout(frame, e) for e in drawn if frame is not None}
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        cards = pool.map(lambda lay: cached_card(lay, cache, "social"), layouts.values())
+        rendered = dict(zip(layouts, cards, strict=True))
+    placed = {}
+    for episode in episodes:
+        given = episode.meta.image
+        source = episode.social_image or rendered[episode.slug]
+        _, width, height = image_header(source)
+        suffix = source.suffix.lower()
+        relpath = writer.copy_addressed(social_image_path(episode, suffix), source, "images")
+        alt = (given.alt or episode.title) if given else layouts[episode.slug].notes
+        image = SocialImage(show.url(relpath), relpath, width, height, media_type(suffix), alt)
+        placed[episode.slug] = replace(media[episode.slug], social_image=image)
+    return placed
 
 
 def place_person_images(

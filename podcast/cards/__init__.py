@@ -1,12 +1,13 @@
 """Quote cards and key-takeaway slides: one layout, rendered as PNG, SVG and PPTX.
 
 :mod:`.style` reads the show's fonts and colours, :mod:`.layout` positions
-wrapped and fitted text, :mod:`.designs` holds the two cards (a quote, a set of
-takeaways), :mod:`.render` draws a layout as PNG or SVG and :mod:`.slides` as a
-PowerPoint deck with editable text.
+wrapped and fitted text, :mod:`.designs` holds the cards (a quote, a set of
+takeaways, an episode's social image), :mod:`.render` draws a layout as PNG or
+SVG and :mod:`.slides` as a PowerPoint deck with editable text.
 """
 
 from podcast.cards.designs import (
+    episode_layout,
     quote_layout,
     quote_notes,
     takeaways_layout,
@@ -25,6 +26,7 @@ __all__ = [
     "TextBlock",
     "card_colours",
     "card_fonts",
+    "episode_layout",
     "matplotlib_font_dir",
     "quote_layout",
     "quote_notes",

@@ -1,4 +1,4 @@
-"""The two card designs: a quote card and a key-takeaways slide."""
+"""The card designs: a quote card, a key-takeaways slide and an episode's social image."""
 
 from __future__ import annotations
 
@@ -75,6 +75,32 @@ def quote_layout(
         )
     )
     return CardLayout(frame.width, frame.height, m, colours.background, tuple(blocks), notes)
+
+
+def episode_layout(frame: CardFrame, episode: EpisodeEntry) -> CardLayout:
+    """The episode's social image (``podcast:image``, the page's ``og:image``): the header
+    with the title and guests, then the one-line summary, large, in the card's space."""
+    u, m = frame.unit, frame.margin
+    blocks, top = frame.header(episode.title, episode_line(frame.labels, episode))
+    width = frame.width - 2 * m
+    room = frame.height - m - top
+    summary = fit(episode.meta.summary, frame.fonts.regular, width, room, round(0.06 * u))
+    y = top + max(0, (room - summary.height) // 2)
+    blocks.append(
+        text_block(
+            "summary",
+            episode.meta.summary,
+            summary,
+            frame.fonts.regular,
+            frame.colours.foreground,
+            "left",
+            m,
+            y,
+            width,
+        )
+    )
+    alt = f"{episode.title}: {episode.meta.summary}"
+    return CardLayout(frame.width, frame.height, m, frame.colours.background, tuple(blocks), alt)
 
 
 def takeaways_title(

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast.catalog.decode import DecodeCheck
-from podcast.catalog.media import MediaError, check_artwork, check_image, probe_audio
+from podcast.catalog.media import (
+    MediaError,
+    check_artwork,
+    check_image,
+    check_social_image,
+    probe_audio,
+)
 from podcast.catalog.models import AudioInfo, EpisodeFile, Person, format_timestamp
 from podcast.catalog.names import EPISODE_FILE, TRANSCRIPT_NAMES
 from podcast.catalog.transcript import Cue, TranscriptError, parse_transcript
@@ -70,6 +76,22 @@ class Assets:
         if self.probe_media:
             try:
                 check_artwork(path)
+            except MediaError as error:
+                self._add(source, loc, str(error))
+                return None
+        return path
+
+    def social_image(self, path: Path, written: str, source: YamlSource, loc: Loc) -> Path | None:
+        """A 16:9 JPEG or PNG (``podcast:image``); None (with a problem) if it is not one."""
+        if not self.inside(path, written, source, loc):
+            return None
+        if not path.is_file():
+            shown = self.problems.display(path)
+            self._add(source, loc, f'file "{shown}" not found (expected a 16:9 JPEG or PNG)')
+            return None
+        if self.probe_media:
+            try:
+                check_social_image(path)
             except MediaError as error:
                 self._add(source, loc, str(error))
                 return None

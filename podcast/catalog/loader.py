@@ -76,6 +76,10 @@ def load_episode(
     else:
         found = next((folder / n for n in ARTWORK_NAMES if (folder / n).is_file()), None)
         artwork = found and assets.artwork(found, found.name, source, ("artwork",))
+    social_image = None
+    if meta.image is not None:
+        written = meta.image.file
+        social_image = assets.social_image(folder / written, written, source, ("image",))
     transcript = assets.transcript(folder, meta, source, audio.duration if audio else None)
     meta = resolve_quotes(
         meta,
@@ -106,6 +110,7 @@ def load_episode(
         audio=audio,
         artwork=artwork,
         transcript=transcript,
+        social_image=social_image,
     ), source
 
 

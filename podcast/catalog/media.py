@@ -181,3 +181,22 @@ def check_artwork(path: Path, min_px: int = 1400, max_px: int = 3000) -> tuple[i
     if mode not in {"RGB"}:
         raise MediaError(f'"{path.name}" has colour mode {mode} (expected RGB)')
     return width, height
+
+
+#: a social image (``podcast:image purpose="social"``): 16:9 to within 1 %, 1200–3840 px wide
+SOCIAL_MIN_WIDTH, SOCIAL_MAX_WIDTH = 1200, 3840
+
+
+def check_social_image(path: Path) -> tuple[str, int, int]:
+    """A 16:9 JPEG or PNG, 1200–3840 px wide (posts show it at 1200×675 and more)."""
+    _, width, height = image_header(path)
+    if abs(width * 9 - height * 16) > 0.01 * width * 9:
+        raise MediaError(
+            f'"{path.name}" is {width}×{height} px (expected 16:9, e.g. 1920×1080)'
+        )
+    if not SOCIAL_MIN_WIDTH <= width <= SOCIAL_MAX_WIDTH:
+        raise MediaError(
+            f'"{path.name}" is {width}×{height} px (expected {SOCIAL_MIN_WIDTH}–'
+            f"{SOCIAL_MAX_WIDTH} px wide)"
+        )
+    return check_image(path, SOCIAL_MAX_WIDTH * SOCIAL_MAX_WIDTH)

@@ -32,6 +32,7 @@ from podcast.catalog.podcasting20 import (
     Location,
     Medium,
     RemoteItem,
+    SocialImage,
     SocialInteract,
     Txt,
     UpdateFrequency,
@@ -333,6 +334,9 @@ class EpisodeFile(Model):
     location: Location | None = None
     txt: tuple[Txt, ...] = Field(default_factory=tuple)
     social_interact: tuple[SocialInteract, ...] = Field(default_factory=tuple)
+    image: SocialImage | None = Field(
+        None, description="podcast:image for posts: a 16:9 file (default: drawn like a card)"
+    )
 
 
 # --- the resolved catalog -------------------------------------------------
@@ -390,6 +394,7 @@ class EpisodeEntry(Model):
     audio: AudioInfo
     artwork: Path | None
     transcript: Path | None
+    social_image: Path | None = Field(None, description="episode.yaml's image:, checked")
 
     @property
     def number(self) -> int | None:

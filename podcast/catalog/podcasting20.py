@@ -2,8 +2,9 @@
 
 Each model is one tag of https://podcastindex.org/namespace/1.0 that the feed
 writes only when it is configured: ``funding``, ``license``, ``location``,
-``txt``, ``update_frequency``, ``social_interact`` and ``podroll`` (remote
-items of partner shows); ``medium`` defaults to ``podcast``.  Lengths are the
+``txt``, ``update_frequency``, ``social_interact``, ``podroll`` (remote
+items of partner shows) and an episode's social ``image``; ``medium`` defaults to
+``podcast``.  Lengths are the
 spec's ("please do not exceed 128 characters"); a value past them would be cut
 by aggregators, so it is refused here rather than published.
 """
@@ -156,3 +157,21 @@ class RemoteItem(Model):
     feed_url: HttpUrl | None = None
     medium: Medium | None = None
     title: NonEmpty | None = Field(None, description="For your own reference; not written")
+
+
+class SocialImage(Model):
+    """``podcast:image`` with ``purpose="social"``: a 16:9 picture for posts about the episode.
+
+    ``image: social.png`` or ``image: {file: social.png, alt: "…"}`` in episode.yaml; without
+    it the build draws one in the show's card design (title, guests, summary).
+    """
+
+    file: NonEmpty = Field(description="A 16:9 JPEG or PNG next to episode.yaml")
+    alt: Annotated[str, Field(min_length=1, max_length=500)] | None = Field(
+        None, description="What the image shows, for screen readers (default: the title)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _file_only(cls, value: object) -> object:
+        return {"file": value} if isinstance(value, str) else value

@@ -17,7 +17,8 @@ FEED_MAX_BYTES = 50 * 1024 * 1024  # read no more than this
 FEED_LARGE = 5 * 1024 * 1024
 MEDIA = {"enclosure", "alternate"}
 #: what a file must be served as when the feed announces no type
-EXPECTED = {"artwork": {"image/jpeg", "image/png"}, "image": {"image/jpeg", "image/png"}}
+IMAGE_TYPES = {"image/jpeg", "image/png"}
+EXPECTED = {"artwork": IMAGE_TYPES, "image": IMAGE_TYPES, "social image": IMAGE_TYPES}
 READ_BY_WEB_PLAYERS = {"transcript", "chapters"}  # fetched by script: need CORS
 INTEGRITY_MAX_BYTES = 100 * 1024 * 1024  # files announced with an integrity value are fetched
 _CONTENT_RANGE = re.compile(r"bytes\s+0-1/(\d+)")

@@ -20,7 +20,7 @@ class FeedError(Exception):
 class Asset:
     """A file the feed points at, with what the feed says about it."""
 
-    kind: str  # enclosure, alternate, transcript, chapters, image
+    kind: str  # enclosure, alternate, transcript, chapters, image, social image
     url: str
     episode: str  # the episode's title; "" for the show's own files
     mime: str | None = None  # the type the feed announces
@@ -109,6 +109,11 @@ def _episode_assets(item: ET.Element, title: str) -> list[Asset]:
     image = item.find(f"{ITUNES}image")
     if image is not None and image.get("href"):
         assets.append(Asset("image", image.get("href", ""), title))
+    for element in _podcast(item, "image"):
+        if element.get("href"):
+            assets.append(
+                Asset("social image", element.get("href", ""), title, element.get("type"))
+            )
     return assets
 
 

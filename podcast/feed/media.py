@@ -19,6 +19,18 @@ class Alternate:
 
 
 @dataclass(frozen=True)
+class SocialImage:
+    """The episode's 16:9 image for posts (``podcast:image purpose="social"``)."""
+
+    url: str
+    relpath: str  # in the build
+    width: int
+    height: int
+    mime: str
+    alt: str
+
+
+@dataclass(frozen=True)
 class EpisodeMedia:
     """An episode as published: its GUID, and where its audio lives and what it is."""
 
@@ -33,3 +45,4 @@ class EpisodeMedia:
     chapters_url: str | None = None
     image_url: str | None = None
     alternates: tuple[Alternate, ...] = ()
+    social_image: SocialImage | None = None

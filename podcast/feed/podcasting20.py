@@ -2,13 +2,15 @@
 
 Each is written only when configured or derivable: ``podcast:medium`` (always,
 ``podcast`` unless set), ``funding``, ``license``, ``location``, ``txt``,
-``updateFrequency``, ``socialInteract``, ``podroll`` with ``remoteItem``, and
-``trailer`` for each published episode of ``type: trailer``.
+``updateFrequency``, ``socialInteract``, ``podroll`` with ``remoteItem``,
+``trailer`` for each published episode of ``type: trailer``, and each episode's
+``image`` (``purpose="social"``, 16:9: given in episode.yaml or drawn like a card).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from email.utils import format_datetime
 
@@ -150,6 +152,25 @@ def alternate_elements(show: ShowEntry, item: EpisodeMedia) -> list[Element]:
     return elements
 
 
-def item_elements(episode: EpisodeEntry) -> list[Element]:
+def item_elements(episode: EpisodeEntry, item: EpisodeMedia) -> list[Element]:
     meta = episode.meta
-    return list(_shared(meta.license, meta.location, meta.txt, meta.social_interact))
+    elements = list(_shared(meta.license, meta.location, meta.txt, meta.social_interact))
+    image = item.social_image
+    if image is not None:
+        ratio = math.gcd(image.width, image.height)
+        elements.append(
+            Element(
+                "image",
+                None,
+                (
+                    ("href", image.url),
+                    ("alt", image.alt),
+                    ("aspect-ratio", f"{image.width // ratio}/{image.height // ratio}"),
+                    ("width", str(image.width)),
+                    ("height", str(image.height)),
+                    ("type", image.mime),
+                    ("purpose", "social"),
+                ),
+            )
+        )
+    return elements

@@ -157,6 +157,6 @@ def render_feed(
             )
         if item.chapters_url:
             pi.chapters(item.chapters_url)
-        pi.elements([*item_elements(episode), *alternate_elements(show, item)])
+        pi.elements([*item_elements(episode, item), *alternate_elements(show, item)])
         fe.psc.chapters(SimpleChapter(c.start, c.title, href=c.url) for c in episode.meta.chapters)
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)

@@ -61,6 +61,7 @@ TABLE = MappingProxyType(
         "download_mp3": "Audio (MP3, {size})",
         "download_transcript": "Transkript ({format})",
         "download_chapters": "Kapitel (JSON)",
+        "download_social_image": "Bild für soziale Medien (16:9)",
         "loudness": "Lautheit",
         "loudness_alt": "Kurzzeit-Lautheit der Folge über die Zeit",
         "loudness_report": "Lautheitsbericht (JSON)",

@@ -61,6 +61,7 @@ TABLE = MappingProxyType(
         "download_mp3": "Audio (MP3, {size})",
         "download_transcript": "Transcript ({format})",
         "download_chapters": "Chapters (JSON)",
+        "download_social_image": "Social media image (16:9)",
         "loudness": "Loudness",
         "loudness_alt": "Short-term loudness of the episode over time",
         "loudness_report": "Loudness report (JSON)",

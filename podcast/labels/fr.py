@@ -32,6 +32,7 @@ TABLE = MappingProxyType(
         "transcript": "Transcription",
         "download_transcript": "Transcription ({format})",
         "download_chapters": "Chapitres (JSON)",
+        "download_social_image": "Image pour les réseaux sociaux (16:9)",
         "minutes": "{n} min",
         "notes_takeaways": "À retenir",
         "on_website": "L’épisode sur le site web",

@@ -10,14 +10,10 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Literal
 
 from podcast.paths import LOCK_PATH
 from podcast.problems import PodcastError
 from podcast.publish.destination import STALE_LOCK, Destination
-
-Action = Literal["upload", "update", "delete"]
-
 
 # --- the lock -----------------------------------------------------------------------------
 

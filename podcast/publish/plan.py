@@ -8,7 +8,6 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 from urllib.parse import unquote
 
 from podcast.mime import MEDIA_SUFFIXES, suffix_of
@@ -17,8 +16,6 @@ from podcast.problems import PodcastError
 from podcast.publish.destination import INTERNAL, Change, Destination, Upload
 from podcast.stamps import files_below
 from podcast.writer import OutputError, file_sha256
-
-Action = Literal["upload", "update", "delete"]
 
 
 def upload_rank(relpath: str) -> int:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from podcast.paths import FEED_PATH, INDEX_PATH
 from podcast.problems import PodcastError
@@ -43,8 +42,6 @@ from podcast.publish.plan import (
     upload_rank,
 )
 from podcast.writer import file_sha256
-
-Action = Literal["upload", "update", "delete"]
 
 
 def open_destination(

@@ -296,6 +296,8 @@ class Site:
         chapters = chapters_path(media.relpath)
         if self.built(chapters):
             found.append(Download(self.t.download_chapters, chapters))
+        if media.social_image is not None:
+            found.append(Download(self.t.download_social_image, media.social_image.relpath))
         return found
 
     def series_ld(self) -> dict[str, Any]:

@@ -155,7 +155,7 @@ def test_the_published_show_passes(served):
     assert enclosure.summary.startswith("206, ") and enclosure.summary.endswith(", audio/mpeg")
     result = CliRunner().invoke(cli, ["check", "--url", url])
     assert result.exit_code == 0, result.output
-    assert "OK: 6 file(s) and the feed rules, 0 warning(s)" in result.output
+    assert "OK: 8 file(s) and the feed rules, 0 warning(s)" in result.output
 
 
 def test_a_missing_object_is_named_and_fails(served, published):
@@ -192,6 +192,7 @@ def test_a_server_without_ranges_is_named(served):
         "show artwork": Level.WARNING,
         "enclosure": Level.ERROR,
         "chapters": Level.WARNING,
+        "social image": Level.WARNING,
     }
     enclosure = next(i for i in report.items if i.label.startswith("enclosure"))
     assert enclosure.detail == "ignores Range (200, not 206): apps cannot seek or resume"

@@ -37,6 +37,6 @@ def test_the_demo_passes_through_podcast_serve(tmp_path, monkeypatch):
     episodes = len(result.episodes)
     assert f"{episodes} episode(s)" in outcome.output
     # the feed, the artwork, and per episode its MP3, Opus alternate (show.yaml: audio.opus),
-    # transcript and chapters
+    # transcript, chapters and social image (podcast:image)
     assert result.catalog.show.meta.audio.opus
-    assert f"OK: {2 + 4 * episodes} file(s) and the feed rules, 0 warning(s)" in outcome.output
+    assert f"OK: {2 + 5 * episodes} file(s) and the feed rules, 0 warning(s)" in outcome.output

@@ -56,7 +56,7 @@ def test_the_show_on_s3_passes(on_s3):
     report = check_show(url)
     assert not report.failed, [(i.label, i.detail) for i in report.items if i.level is Level.ERROR]
     kinds = [item.label.split(":")[0] for item in report.items]
-    assert kinds == ["feed", "show artwork", "enclosure", "chapters"]
+    assert kinds == ["feed", "show artwork", "enclosure", "chapters", "social image"]
 
 
 def test_a_missing_object_on_s3_is_named(on_s3):

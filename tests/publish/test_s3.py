@@ -114,19 +114,29 @@ def test_changed_episode_uploads_only_what_changed(s3, show, tmp_path):
         tmp_path,
         lambda c: edit(c / "staffel-2/folge-15/episode.yaml", "Eine Folge", "Eine neue Folge"),
     )
+    # the summary is drawn on the social image: it is new, under a new name, and the old
+    # one goes; everything else that changed keeps its name
+    new = {r for r in built_files(changed) if not (output / r).exists()}
+    gone = {r for r in built_files(output) if not (changed / r).exists()}
+    assert [r.split("social-")[0] for r in (*new, *gone)] == ["episodes/folge-15/"] * 2
     differ = {
-        r for r, p in built_files(changed).items() if file_sha256(p) != file_sha256(output / r)
+        r
+        for r, p in built_files(changed).items()
+        if r not in new and file_sha256(p) != file_sha256(output / r)
     }
     assert "episodes/folge-15/index.html" in differ and enclosure(output, "folge-14") not in differ
     proxy.reset()
     dry = publish(changed, target(bucket), dry_run=True)
-    assert {c.relpath for c in dry.changes} == differ
-    assert all(c.action == "update" and c.size > 0 for c in dry.changes)
+    expected = {("update", r) for r in differ} | {("upload", r) for r in new}
+    assert {(c.action, c.relpath) for c in dry.changes} == expected
+    assert all(c.size > 0 for c in dry.changes)
     assert proxy.content_puts() == []
     report = publish(changed, target(bucket))
-    assert {r.key.removeprefix(f"{bucket}/") for r in proxy.content_puts()} == differ
+    sent = differ | new
+    assert {r.key.removeprefix(f"{bucket}/") for r in proxy.content_puts()} == sent
     content = sum(r.size for r in proxy.content_puts())
-    assert content == report.bytes == sum((changed / r).stat().st_size for r in differ)
+    assert content == report.bytes == sum((changed / r).stat().st_size for r in sent)
+    assert gone <= set(bucket_keys(client, bucket, ""))  # kept for old pages (no --prune)
     assert (
         client.get_object(Bucket=bucket, Key="feed.xml")["Body"].read()
         == (changed / "feed.xml").read_bytes()
