@@ -8,7 +8,8 @@ guests, two chapters, a quote and a transcript) and runs the real command line
 nothing changed. It prints the wall time of each, the audio stage alone (every master
 normalized and encoded, ``--jobs`` at a time, as the build's ``encode_all`` does, in one
 process, without its plots and cache) and from both the per-episode time outside the encode:
-``(first publish - audio stage) / episodes``.
+``(first publish - audio stage) / episodes``, in wall time and in CPU time (user + system
+of all processes: less disturbed by the machine's other load than wall time).
 
 ``--big`` then does the same for a catalog of that many episodes whose masters are copies of
 one file (the audio is encoded once: this measures everything but the audio) and prints its
@@ -30,12 +31,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -193,6 +196,19 @@ print(time.perf_counter() - start)
 """
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes that ended so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def with_cpu(run: Callable[[], float]) -> tuple[float, float]:
+    """(what ``run`` returns, the CPU seconds its child processes used)."""
+    before = children_cpu()
+    value = run()
+    return value, children_cpu() - before
+
+
 def audio_stage(catalog: Path, jobs: int) -> float:
     """Seconds the audio encodes alone take (every master normalized and encoded, ``jobs``
     at a time, as ``encode_all`` does; no plots, no caching)."""
@@ -280,12 +296,14 @@ def main() -> None:
                 print(f"{args.episodes} episodes: reusing {small}")
             else:
                 small = make_catalog(work / "small", args.episodes, distinct=True)
-                first = publish(small, jobs)
-                audio = audio_stage(small, jobs)
+                first, first_cpu = with_cpu(lambda: publish(small, jobs))
+                audio, audio_cpu = with_cpu(lambda: audio_stage(small, jobs))
                 outside = (first - audio) / args.episodes
-                print(f"{args.episodes} episodes: first publish {first:.2f} s")
-                print(f"  audio encodes alone (jobs={jobs}): {audio:.2f} s")
-                print(f"  per episode outside the encode: {outside:.3f} s")
+                outside_cpu = (first_cpu - audio_cpu) / args.episodes
+                n = args.episodes
+                print(f"{n} episodes: first publish {first:.2f} s, CPU {first_cpu:.2f} s")
+                print(f"  audio encodes alone (jobs={jobs}): {audio:.2f} s, CPU {audio_cpu:.2f} s")
+                print(f"  per episode outside the encode: {outside:.3f} s, CPU {outside_cpu:.3f} s")
             print_no_change(small, args, jobs)
         if args.big:
             big = work / "big" / "episodes"
