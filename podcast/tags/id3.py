@@ -70,7 +70,6 @@ from podcast.tags.mutagen_door import (
     UNDETERMINED_LANGUAGE,
     Builder,
     Id3,
-    TagDoesNotFit,
     Value,
     audio_span,
     chapter_frames,
@@ -78,6 +77,7 @@ from podcast.tags.mutagen_door import (
     cover_frame,
     flag_frame,
     iso639_2,
+    padded,
     text_frame,
     uri,
     url_frame,
@@ -277,22 +277,21 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-def _tag_file(request: TagRequest, audio: EncodedAudio, cache: Path) -> Path:
-    key = hashlib.sha256(f"{audio.sha256} {request.key}".encode()).hexdigest()[:20]
-    return cache / "tagged" / f"{request.slug}.{key}.mp3"
+def _requests_file(slug: str, cache: Path) -> Path:
+    return cache / "tagged" / f"{slug}.requests.json"
 
 
 def _cached_tagged(
     request: TagRequest, audio: EncodedAudio, cache: Path
 ) -> TaggedAudio | None:
-    """The tagged file made for this request before, if the cache still has it."""
-    out = _tag_file(request, audio, cache)
+    """The tagged file made for this request before (on this audio), if the cache has it."""
     try:
-        info = json.loads(out.with_suffix(".json").read_text())
-        if out.stat().st_size != info["size"]:
+        known = json.loads(_requests_file(request.slug, cache).read_text())[request.key]
+        out = cache / "tagged" / str(known["file"])
+        if known["audio"] != audio.sha256 or out.stat().st_size != known["size"]:
             return None
-        tagged = EncodedAudio(out, audio.duration, info["size"], info["sha256"])
-        return TaggedAudio(tagged, int(info["region"]), bool(info["refitted"]))
+        tagged = EncodedAudio(out, audio.duration, int(known["size"]), str(known["sha256"]))
+        return TaggedAudio(tagged, int(known["region"]), bool(known["refitted"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -300,17 +299,39 @@ def _cached_tagged(
 def _tagged_file(
     request: TagRequest, tag: bytes, region: int, refitted: bool, audio: EncodedAudio, cache: Path
 ) -> TaggedAudio:
-    out = _tag_file(request, audio, cache)
+    """The file of ``tag`` on ``audio``, named by both (written unless it is there already),
+    remembered as the answer to ``request``."""
+    key = hashlib.sha256(audio.sha256.encode() + tag).hexdigest()[:20]
+    folder = cache / "tagged"
+    out = folder / f"{request.slug}.{key}.mp3"
     meta = out.with_suffix(".json")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    size, sha256 = write_tagged(audio.path, tag, out)
-    info = {"size": size, "sha256": sha256, "region": region, "refitted": refitted}
-    meta.write_text(json.dumps(info))
-    # Earlier tags of this episode are of no more use.
-    for old in out.parent.glob(f"{request.slug}.*"):
-        if old not in (out, meta):
+    index = _requests_file(request.slug, cache)
+    file = None
+    try:
+        info = json.loads(meta.read_text())
+        if out.stat().st_size == info["size"]:
+            file = EncodedAudio(out, audio.duration, info["size"], info["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    if file is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        size, sha256 = write_tagged(audio.path, tag, out)
+        meta.write_text(json.dumps({"size": size, "sha256": sha256}))
+        file = EncodedAudio(out, audio.duration, size, sha256)
+    # The requests answered by this file (a first publish and the next, whose tag has the
+    # published region: the same bytes) stay; earlier tags of this episode are of no more use.
+    try:
+        requests = json.loads(index.read_text())
+    except (OSError, ValueError):
+        requests = {}
+    answer = {"file": out.name, "audio": audio.sha256, "size": file.size}
+    answer |= {"sha256": file.sha256, "region": region, "refitted": refitted}
+    kept = {k: v for k, v in requests.items() if isinstance(v, dict) and v.get("file") == out.name}
+    index.write_text(json.dumps({**kept, request.key: answer}, sort_keys=True))
+    for old in folder.glob(f"{request.slug}.*"):
+        if old not in (out, meta, index):
             old.unlink(missing_ok=True)
-    return TaggedAudio(EncodedAudio(out, audio.duration, size, sha256), region, refitted)
+    return TaggedAudio(file, region, refitted)
 
 
 def published_region(identity: PublishedIdentity, audio_length: int) -> int | None:
@@ -347,19 +368,15 @@ def fitted_tag(
     wanted = TAG_REGION if region is None else region
     limit = min(wanted, TAG_REGION)
     for max_px in COVER_STEPS:
-        frames = frames_for(source(covers(max_px)), tags)
-        try:
-            tags.render(frames, limit)
-            break
-        except TagDoesNotFit:
-            continue  # try a smaller cover; after the last, the smallest one it is
-    try:
-        return tags.render(frames, wanted), wanted
-    except TagDoesNotFit as error:
-        if region is not None:
-            return None
-        grown = (error.needed // REGION_STEP + 2) * REGION_STEP
-        return tags.render(frames, grown), grown
+        tag = tags.render(frames_for(source(covers(max_px)), tags))  # unpadded: rendered once
+        if len(tag) <= limit:
+            break  # else try a smaller cover; after the last, the smallest one it is
+    if len(tag) <= wanted:
+        return padded(tag, wanted), wanted
+    if region is not None:
+        return None
+    grown = (len(tag) // REGION_STEP + 2) * REGION_STEP
+    return padded(tag, grown), grown
 
 
 def tag_all(
