@@ -143,17 +143,13 @@ def racy_contents(stamps: dict[str, Stamp], since_ns: int) -> dict[str, str]:
 
 
 def input_digest(
-    stamps: dict[str, Stamp],
-    racy: dict[str, str],
-    settings: dict[str, Any],
-    published: Iterable[bytes | None],
+    stamps: dict[str, Stamp], settings: dict[str, Any], published: Iterable[bytes | None]
 ) -> str:
-    """One hash of every input: stamps, the racy files' content, ``settings`` (JSON-able),
-    the environment, the version and the published files."""
+    """One hash of every input: stamps, ``settings`` (JSON-able), the environment, the
+    version and the published files."""
     digest = hashlib.sha256()
     parts = {
         "stamps": sorted(stamps.items()),
-        "racy": sorted(racy.items()),
         "environment": environment(),
         "settings": settings,
         "version": [podcast.__version__, sys.version],

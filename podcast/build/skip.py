@@ -14,10 +14,11 @@ difference, however small (a touched file, a new one, an edited template, anothe
 version of podcast), and the build runs in full, as if there were no record.
 
 File times are coarse: an edit made just after a stamp was taken may not change it.  So a
-build whose inputs changed while it ran leaves no record (the next build runs in full), and
-the content of an input changed shortly before the build started is part of the digest
-(hashed before the build reads it), as is, when checking, the content of a build-folder
-file written shortly before the record.
+build whose inputs changed while it ran leaves no record (the next build runs in full); an
+input changed shortly before the build started is hashed then (before the build reads it)
+and again when it ends, and the build leaves no record unless both agree: from then on a
+change would show in its stamp.  When checking, a build-folder file written shortly before
+the record is compared by content.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,11 +84,9 @@ def _settings(options: BuildOptions) -> dict[str, Any]:
     }
 
 
-def _digest(
-    options: BuildOptions, stamps: dict[str, Stamp], racy: dict[str, str]
-) -> str:
+def _digest(options: BuildOptions, stamps: dict[str, Stamp]) -> str:
     published = (options.previous_state, options.previous_feed)
-    return input_digest(stamps, racy, _settings(options), published)
+    return input_digest(stamps, _settings(options), published)
 
 
 def _skipped(options: BuildOptions) -> list[Path]:
@@ -98,14 +98,33 @@ class Start:
     """A build's inputs as it starts: their stamps, and the content of the racy ones."""
 
     snapshot: Snapshot
-    racy: dict[str, str]
+    racy: dict[str, str]  # path -> SHA-256 of the inputs changed just before the start
 
 
 def take_snapshot(options: BuildOptions) -> Start:
-    """The stamps of the catalog and the code as a build starts (and the content of the
-    files changed just before: read before the build reads them)."""
+    """The stamps of the catalog and the code as a build starts, and the content of the
+    files changed just before (among them, and among the files outside the catalog that
+    the last build read): hashed before the build reads them."""
     snapshot = Snapshot.take(options.catalog, _skipped(options))
-    return Start(snapshot, racy_contents(snapshot.stamps, snapshot.taken_ns))
+    last = _read_record(record_path(options))
+    outside = {p: stamp_of(p) for p in last["externals"]} if last is not None else {}
+    racy = racy_contents({**snapshot.stamps, **outside}, snapshot.taken_ns)
+    return Start(snapshot, racy)
+
+
+def _settled(start: Start, externals: dict[str, Stamp]) -> bool:
+    """Whether the inputs changed just before the build are as they were when it started
+    (by content), and enough time has passed since for any later edit to change a stamp.
+
+    Then the stamps alone tell the build's inputs from then on, and the record needs none
+    of their content."""
+    taken = start.snapshot.taken_ns
+    stamps = {**start.snapshot.stamps, **externals}
+    if not any(mtime > taken - RACY_NS for _, mtime, _ in stamps.values()):
+        return True  # nothing changed just before: a later edit changes a stamp
+    time.sleep(max(0, taken + RACY_NS - time.time_ns()) / 1e9)  # a fast build: let it pass
+    racy = racy_contents(stamps, taken)
+    return racy == {p: start.racy.get(p) for p in racy}
 
 
 def referenced_files(catalog: Catalog) -> set[str]:
@@ -172,24 +191,32 @@ def remember_build(
         forget(options)
         return False
     path = record_path(options)
+    if not _settled(start, externals):
+        # a file outside the catalog changed just before: this record cannot say the build
+        # is unchanged, but the next build hashes that file as it starts (see take_snapshot)
+        _write_record(path, {"version": RECORD_VERSION, "digest": None, "externals": found})
+        return False
     old = _read_record(path)
     # (a build in a process that built before may read fewer files: caches in memory)
     covered = old is not None and set(found) <= set(old["externals"])
-    same = covered and old is not None and old["summary"] == summary.to_json()
+    same = covered and old is not None and old.get("summary") == summary.to_json()
     if same and old is not None and _holds(options, old, _mtime(path)):
         return True  # as recorded: leave it (and its time) alone
-    racy = {**start.racy, **racy_contents(externals, snapshot.taken_ns)}
     public_from, public_until = _public_window(catalog, options.now)
     record = {
         "version": RECORD_VERSION,
-        "taken_ns": snapshot.taken_ns,
-        "digest": _digest(options, {**snapshot.stamps, **externals}, racy),
+        "digest": _digest(options, {**snapshot.stamps, **externals}),
         "externals": found,
         "public_from": public_from,
         "public_until": public_until,
         "outputs": _outputs(options.output, hashes),
         "summary": summary.to_json(),
     }
+    _write_record(path, record)
+    return True
+
+
+def _write_record(path: Path, record: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
@@ -197,7 +224,6 @@ def remember_build(
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-    return True
 
 
 def _read_record(path: Path) -> dict[str, Any] | None:
@@ -242,12 +268,11 @@ def _outputs_intact(output: Path, recorded: dict[str, list[Any]], recorded_ns: i
 def _holds(options: BuildOptions, record: dict[str, Any], recorded_ns: int) -> bool:
     """Whether ``record`` is true now: the same inputs, at a time it covers, and the build
     folder as it left it."""
-    if not _in_window(record, options.now):
+    if record["digest"] is None or not _in_window(record, options.now):
         return False
     stamps = Snapshot.take(options.catalog, _skipped(options)).stamps
     stamps.update((p, stamp_of(p)) for p in record["externals"])
-    racy = racy_contents(stamps, int(record["taken_ns"]))
-    if _digest(options, stamps, racy) != record["digest"]:
+    if _digest(options, stamps) != record["digest"]:
         return False
     return _outputs_intact(options.output, record["outputs"], recorded_ns)
 

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -327,3 +328,28 @@ def test_a_publish_with_nothing_changed_imports_none_of_the_stages(catalog_dir, 
     assert "pydantic" in modules()  # the first publish builds
     assert "pydantic" in modules()  # the state is published now: a new input, built again
     assert not {m.split(".")[0] for m in modules()} & set(HEAVY)
+
+
+def test_an_input_edited_while_the_build_ran_behind_its_stamp_is_not_trusted(built, monkeypatch):
+    """An edit in the same tick of the file clock keeps the stamp: for a file changed just
+    before the build (here: dated ahead), the content is compared when the build ends."""
+    catalog, output = built
+    episode = catalog / "staffel-2" / "folge-14-positiv" / "episode.yaml"
+    text = episode.read_text("utf-8")
+    episode.write_text(text.replace("Positiv irritierend", "Positiv irritiert!"), "utf-8")
+    ahead = time.time_ns() + 10_000_000_000
+    os.utime(episode, ns=(ahead, ahead))
+    real = podcast.build.pipeline.render_site
+
+    def edit_behind_the_stamp(*args, **kwargs):
+        stat = episode.stat()
+        episode.write_text(text.replace("Positiv irritierend", "Positiv irritiert?"), "utf-8")
+        os.utime(episode, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, inode, mtime
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(podcast.build.pipeline, "render_site", edit_behind_the_stamp)
+        assert not build_into(catalog, output).unchanged
+    assert not build_into(catalog, output).unchanged  # what the build read is not known
+    feed = (output / "feed.xml").read_text("utf-8")
+    assert "Positiv irritiert?" in feed and "Positiv irritiert!" not in feed
