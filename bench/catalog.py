@@ -8,23 +8,37 @@ guests, two chapters, a quote and a transcript) and runs the real command line
 nothing changed. It prints the wall time of each, the audio stage alone (every master
 normalized and encoded, ``--jobs`` at a time, as the build's ``encode_all`` does, in one
 process, without its plots and cache) and from both the per-episode time outside the encode:
-``(first publish - audio stage) / episodes``.
+``(first publish - audio stage) / episodes``, in wall time and in CPU time (user + system
+of all processes: less disturbed by the machine's other load than wall time).
 
 ``--big`` then does the same for a catalog of that many episodes whose masters are copies of
 one file (the audio is encoded once: this measures everything but the audio) and prints its
 no-change publish. The machine's other load makes single runs noisy: ``--repeats`` runs the
 no-change publish that many times and prints the median and the spread.
+
+The first publish after one that uploaded something builds in full once more (the published
+state it reads is new: an input of the build); the ones after it find nothing changed. So
+the no-change figures are of the publishes after that one, which is printed on its own.
+
+``--baseline SRC`` compares with another version of podcast, whose source tree is at SRC
+(e.g. ``git archive <commit> | tar -x -C SRC``): its no-change publishes (``PYTHONPATH=SRC``)
+alternate with this version's on the same catalogs, and both are printed.  ``--keep DIR``
+keeps the catalogs; given again, catalogs already in DIR are reused (not made, not first
+published again).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -148,13 +162,15 @@ def dt_for(number: int) -> str:
     return f"{day.isoformat()}T06:00:00+01:00"
 
 
-def publish(catalog: Path, jobs: int) -> float:
-    """Seconds of one ``podcast publish -q`` to ``<root>/public`` (a fresh process)."""
+def publish(catalog: Path, jobs: int, source: Path | None = None) -> float:
+    """Seconds of one ``podcast publish -q`` to ``<root>/public`` (a fresh process), of this
+    podcast or of the one whose source tree is at ``source``."""
     root = catalog.parent
     command = [*PODCAST, "publish", "-q", "-c", str(catalog), "-o", str(root / "feed")]
     command += ["--to", str(root / "public"), "--jobs", str(jobs)]
+    env = dict(os.environ, PYTHONPATH=str(source)) if source else None
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"podcast publish failed:\n{done.stdout}\n{done.stderr}")
@@ -180,6 +196,19 @@ print(time.perf_counter() - start)
 """
 
 
+def children_cpu() -> float:
+    """CPU seconds (user + system) of the child processes that ended so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def with_cpu(run: Callable[[], float]) -> tuple[float, float]:
+    """(what ``run`` returns, the CPU seconds its child processes used)."""
+    before = children_cpu()
+    value = run()
+    return value, children_cpu() - before
+
+
 def audio_stage(catalog: Path, jobs: int) -> float:
     """Seconds the audio encodes alone take (every master normalized and encoded, ``jobs``
     at a time, as ``encode_all`` does; no plots, no caching)."""
@@ -197,17 +226,43 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def no_change(catalog: Path, repeats: int, jobs: int) -> list[float]:
-    """Seconds of ``repeats`` no-change publishes; the build folder must stay byte-identical."""
-    before = tree_bytes(catalog.parent / "feed")
-    times = [publish(catalog, jobs) for _ in range(repeats)]
-    if tree_bytes(catalog.parent / "feed") != before:
-        sys.exit("a no-change publish changed the build folder")
+def no_change(
+    catalog: Path, repeats: int, jobs: int, baseline: Path | None
+) -> dict[Path | None, list[float]]:
+    """Seconds of ``repeats`` no-change publishes (this version's and, alternating with them,
+    the baseline's); the build folder and the published folder must stay byte-identical."""
+    before = tree_bytes(catalog.parent / "feed"), tree_bytes(catalog.parent / "public")
+    versions = [None, baseline] if baseline else [None]
+    times: dict[Path | None, list[float]] = {version: [] for version in versions}
+    for _ in range(repeats):
+        for version in versions:
+            times[version].append(publish(catalog, jobs, version))
+    if (tree_bytes(catalog.parent / "feed"), tree_bytes(catalog.parent / "public")) != before:
+        sys.exit("a no-change publish changed the build folder or the published folder")
     return times
 
 
 def spread(times: list[float]) -> str:
     return f"median {statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})"
+
+
+def settle(catalog: Path, jobs: int, baseline: Path | None) -> str:
+    """The publishes after a first one: they build once more (new published state)."""
+    line = f"this version {publish(catalog, jobs):.2f} s"
+    if baseline:
+        line += f", baseline {publish(catalog, jobs, baseline):.2f} s"
+    return line
+
+
+def print_no_change(catalog: Path, args: argparse.Namespace, jobs: int) -> None:
+    settled = settle(catalog, jobs, args.baseline)
+    print(f"  next publish (reads the newly published state): {settled}")
+    times = no_change(catalog, args.repeats, jobs, args.baseline)
+    print(f"  no-change publish, this version: {spread(times[None])}")
+    print(f"    runs: {', '.join(f'{t:.2f}' for t in times[None])}")
+    if args.baseline:
+        print(f"  no-change publish, baseline: {spread(times[args.baseline])}")
+        print(f"    runs: {', '.join(f'{t:.2f}' for t in times[args.baseline])}")
 
 
 def main() -> None:
@@ -217,31 +272,48 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None, help="as podcast's default if unset")
     parser.add_argument("--keep", type=Path, default=None, help="work here and keep it")
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="source tree of a podcast to compare with"
+    )
+    parser.add_argument(
+        "--no-small", action="store_true", help="only the big catalog (no audio figures)"
+    )
     args = parser.parse_args()
     try:
         from podcast.jobs import default_jobs
     except ImportError:  # an older podcast (PYTHONPATH): one job per core
-        import os
 
         def default_jobs() -> int:
             return os.cpu_count() or 1
 
     jobs = args.jobs or default_jobs()
     work = args.keep or Path(tempfile.mkdtemp(prefix="bench-catalog-"))
+    print(f"cores: {os.cpu_count()} (shared with other work: figures are noisy)")
     try:
-        small = make_catalog(work / "small", args.episodes, distinct=True)
-        first = publish(small, jobs)
-        audio = audio_stage(small, jobs)
-        outside = (first - audio) / args.episodes
-        print(f"{args.episodes} episodes: first publish {first:.2f} s")
-        print(f"  audio encodes alone (jobs={jobs}): {audio:.2f} s")
-        print(f"  per episode outside the encode: {outside:.3f} s")
-        print(f"  no-change publish: {spread(no_change(small, args.repeats, jobs))}")
+        if not args.no_small:
+            small = work / "small" / "episodes"
+            if small.is_dir():
+                print(f"{args.episodes} episodes: reusing {small}")
+            else:
+                small = make_catalog(work / "small", args.episodes, distinct=True)
+                first, first_cpu = with_cpu(lambda: publish(small, jobs))
+                audio, audio_cpu = with_cpu(lambda: audio_stage(small, jobs))
+                outside = (first - audio) / args.episodes
+                outside_cpu = (first_cpu - audio_cpu) / args.episodes
+                n = args.episodes
+                print(f"{n} episodes: first publish {first:.2f} s, CPU {first_cpu:.2f} s")
+                print(f"  audio encodes alone (jobs={jobs}): {audio:.2f} s, CPU {audio_cpu:.2f} s")
+                print(f"  per episode outside the encode: {outside:.3f} s, CPU {outside_cpu:.3f} s")
+            print_no_change(small, args, jobs)
         if args.big:
-            big = make_catalog(work / "big", args.big, distinct=False)
-            first_big = publish(big, jobs)
-            print(f"{args.big} episodes (one master copied): first publish {first_big:.2f} s")
-            print(f"  no-change publish: {spread(no_change(big, args.repeats, jobs))}")
+            big = work / "big" / "episodes"
+            if big.is_dir():
+                print(f"{args.big} episodes (one master copied): reusing {big}")
+            else:
+                big = make_catalog(work / "big", args.big, distinct=False)
+                first_big = publish(big, jobs)
+                print(f"{args.big} episodes (one master copied): first publish {first_big:.2f} s")
+            print_no_change(big, args, jobs)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

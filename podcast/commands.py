@@ -9,14 +9,20 @@ identities from if the state is lost), and runs its stages.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from podcast.build import BuildOptions, BuildResult, build, validate
-from podcast.catalog.models import Catalog
+from podcast.build.options import BuildOptions
+from podcast.build.skip import hashed, output_hashes, unchanged_build
+from podcast.build.summary import BuildSummary
 from podcast.options import Options
 from podcast.paths import FEED_PATH, STATE_PATH
-from podcast.problems import Problems
 from podcast.progress import AudioProgress, Bars
-from podcast.publish import PublishReport, publish
+from podcast.publish.destination import PublishReport
+from podcast.publish.run import publish
+
+if TYPE_CHECKING:
+    from podcast.catalog.models import Catalog
+    from podcast.problems import Problems
 
 
 def build_options(options: Options, progress: AudioProgress | None = None) -> BuildOptions:
@@ -40,17 +46,26 @@ def build_options(options: Options, progress: AudioProgress | None = None) -> Bu
 
 def validate_show(options: Options) -> tuple[Catalog, Problems]:
     """Every check, none of the work: the catalog, and GUIDs against the published state."""
+    from podcast.build.pipeline import validate
+
     return validate(build_options(options))
 
 
-def build_show(options: Options, progress: AudioProgress | None = None) -> BuildResult:
-    """Validate, encode, tag and render the show into ``options.build_dir``."""
-    return build(build_options(options, progress))
+def build_show(options: Options, progress: AudioProgress | None = None) -> BuildSummary:
+    """Validate, encode, tag and render the show into ``options.build_dir``, unless nothing
+    changed since the last build (then the build folder is left as it is)."""
+    wanted = build_options(options, progress)
+    unchanged = unchanged_build(wanted)
+    if unchanged is not None:
+        return unchanged
+    from podcast.build.pipeline import build
+
+    return build(wanted).summary()
 
 
 @dataclass(frozen=True)
 class Published:
-    build: BuildResult
+    build: BuildSummary
     report: PublishReport
 
 
@@ -59,6 +74,7 @@ def publish_show(options: Options, bars: Bars | None = None) -> Published:
     bars = bars or Bars()
     with bars.audio() as progress:
         result = build_show(options, progress)
+    hashes = output_hashes(options.cache)  # the build's files, hashed once while unchanged
     with bars.upload() as progress:
         report = publish(
             options.build_dir,
@@ -68,5 +84,7 @@ def publish_show(options: Options, bars: Bars | None = None) -> Published:
             break_lock=options.break_lock,
             progress=progress,
             redirect_feed_to=options.redirect_feed_to,
+            sha256=lambda path: hashed(hashes, path),
         )
+    hashes.save()
     return Published(result, report)

@@ -14,7 +14,26 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
+
+
+def files_below(root: Path) -> dict[str, os.stat_result]:
+    """Every file below ``root`` (relpath with ``/``) and its ``stat`` (symlinks to files
+    followed, symlinks to folders not entered, as :meth:`Path.rglob` does), fast."""
+    found: dict[str, os.stat_result] = {}
+    top = os.fspath(root)
+    for folder, _, names in os.walk(top):
+        rel = os.path.relpath(folder, top)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in names:
+            try:
+                stat = os.stat(os.path.join(folder, name))
+            except FileNotFoundError:
+                continue  # a dangling link, or removed meanwhile: not a file
+            if S_ISREG(stat.st_mode):
+                found[prefix + name] = stat
+    return found
 
 
 @dataclass(frozen=True)
@@ -37,6 +56,7 @@ class StampedCache:
         self.version = version
         self.lock = threading.Lock()
         self.entries: dict[str, tuple[Stamp, Any]] = {}
+        self.used: set[str] = set()  # the keys looked up since it was loaded
         self.changed = False
         self._load()
 
@@ -56,10 +76,11 @@ class StampedCache:
 
     def get(self, path: Path, compute: Callable[[Path], Any]) -> Any:
         """The value for ``path``, computed (and remembered) only if the file changed."""
-        key = str(path.resolve())
+        key = os.path.abspath(path)  # not resolve(): that costs a stat per path component
         stamp = Stamp.of(path)
         with self.lock:
             known = self.entries.get(key)
+            self.used.add(key)
         if known is not None and known[0] == stamp:
             return known[1]
         value = compute(path)
@@ -70,9 +91,13 @@ class StampedCache:
             self.changed = True
         return value
 
-    def save(self) -> None:
-        """Write the values (atomically) if any was added."""
+    def save(self, prune: bool = False) -> None:
+        """Write the values (atomically) if any was added; ``prune``: keep only the values
+        of the files looked up since it was loaded (the others are of files gone or unused)."""
         with self.lock:
+            if prune and self.entries.keys() - self.used:
+                self.entries = {k: v for k, v in self.entries.items() if k in self.used}
+                self.changed = True
             if not self.changed:
                 return
             files = {

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from podcast.paths import content_addressed
 from podcast.problems import PodcastError
+from podcast.stamps import StampedCache
 
 #: Why a file operation failed, for the errors people meet in practice.
 REASONS = {
@@ -119,23 +120,55 @@ def _same_bytes(path: Path, data: bytes) -> bool:
         return False  # unreadable: write it again (and fail there with a message)
 
 
-def _same_file(path: Path, source: Path) -> bool:
-    try:
-        size = source.stat().st_size
-    except OSError as error:
-        raise OutputError(source, error, "read") from error
+def _same_file(path: Path, size: int, sha256: str, hashes: Hashes) -> bool:
     try:
         same_size = path.is_file() and path.stat().st_size == size
-        return same_size and file_sha256(path) == file_sha256(source)
+        return same_size and hashes.sha256(path) == sha256
     except OSError:
         return False
 
 
-class Writer:
-    """Writes files below ``root``, each path once per build."""
+class Hashes:
+    """SHA-256 of files, read each time; :class:`StampedHashes` remembers them."""
 
-    def __init__(self, root: Path):
+    def sha256(self, path: Path) -> str:
+        return file_sha256(path)
+
+    def learn(self, path: Path, sha256: str) -> None:
+        """``path`` was just written with content of this hash."""
+
+    def learn_bytes(self, path: Path, data: bytes) -> None:
+        """``path`` holds ``data``."""
+
+
+class StampedHashes(Hashes):
+    """Hashes remembered in a :class:`~podcast.stamps.StampedCache` while a file's stamp
+    (size, mtime, inode) is unchanged, so an unchanged file is not read again."""
+
+    def __init__(self, cache: StampedCache) -> None:
+        self.cache = cache
+
+    def sha256(self, path: Path) -> str:
+        return str(self.cache.get(path, file_sha256))
+
+    def learn(self, path: Path, sha256: str) -> None:
+        self.cache.get(path, lambda _: sha256)
+
+    def learn_bytes(self, path: Path, data: bytes) -> None:
+        self.cache.get(path, lambda _: hashlib.sha256(data).hexdigest())
+
+
+class Writer:
+    """Writes files below ``root``, each path once per build.
+
+    ``hashes`` (a :class:`~podcast.stamps.StampedCache`) remembers the hashes of the files
+    it compares, copies and writes, so that a later build does not read unchanged files
+    again; without it, they are read each time.
+    """
+
+    def __init__(self, root: Path, hashes: StampedCache | None = None):
         self.root = root
+        self.hashes = StampedHashes(hashes) if hashes is not None else Hashes()
         self.written: dict[str, str] = {}
         self.addressed: dict[str, str] = {}  # logical relpath -> content-addressed relpath
 
@@ -154,6 +187,7 @@ class Writer:
         path = self._claim(relpath, owner)
         if not _same_bytes(path, data):
             replace_atomically(path, lambda tmp: tmp.write_bytes(data))
+        self.hashes.learn_bytes(path, data)
         return path
 
     def write_text(self, relpath: str, text: str, owner: str) -> Path:
@@ -161,8 +195,13 @@ class Writer:
 
     def copy_file(self, relpath: str, source: Path, owner: str) -> Path:
         path = self._claim(relpath, owner)
-        if not _same_file(path, source):
+        try:
+            size, sha256 = source.stat().st_size, self.hashes.sha256(source)
+        except OSError as error:
+            raise OutputError(source, error, "read") from error
+        if not _same_file(path, size, sha256, self.hashes):
             replace_atomically(path, lambda tmp: shutil.copyfile(source, tmp), source=source)
+            self.hashes.learn(path, sha256)
         return path
 
     def write_addressed(self, relpath: str, data: bytes, owner: str) -> str:
@@ -179,7 +218,7 @@ class Writer:
     def copy_addressed(self, relpath: str, source: Path, owner: str) -> str:
         """:meth:`write_addressed` for a file: copied under its content-addressed name."""
         try:
-            sha256 = file_sha256(source)
+            sha256 = self.hashes.sha256(source)
         except OSError as error:
             raise OutputError(source, error, "read") from error
         actual = content_addressed(relpath, sha256)
@@ -206,14 +245,18 @@ class Writer:
         removed: list[str] = []
         if not self.root.is_dir():
             return removed
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            rel = path.relative_to(self.root).as_posix()
+        top = os.fspath(self.root)
+        for folder, _, names in os.walk(top, topdown=False):  # a folder after what is in it
+            rel = os.path.relpath(folder, top)
+            prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+            path = Path(folder)
             try:
-                if path.is_file() and rel not in self.written:
-                    path.unlink()
-                    removed.append(rel)
-                elif path.is_dir() and not any(path.iterdir()):
+                for name in names:
+                    if prefix + name not in self.written and (path / name).is_file():
+                        (path / name).unlink()
+                        removed.append(prefix + name)
+                if prefix and not any(path.iterdir()):
                     path.rmdir()
             except OSError as error:
-                raise OutputError(path, error, "remove") from error
-        return removed
+                raise OutputError(error.filename or path, error, "remove") from error
+        return sorted(removed, reverse=True)

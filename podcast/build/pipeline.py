@@ -9,9 +9,7 @@ Everything is loaded and checked before anything is written.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from podcast.audio.encode import EncodedAudio, encode_all
 from podcast.audio.timeline import on_published_timeline
@@ -23,6 +21,8 @@ from podcast.build.identity import (
     published_slugs,
     with_tags,
 )
+from podcast.build.inputs import ReadLog
+from podcast.build.options import BuildOptions
 from podcast.build.placement import (
     place_loudness_reports,
     place_media,
@@ -31,39 +31,19 @@ from podcast.build.placement import (
 )
 from podcast.build.recovery import recover_state, with_feed_sizes
 from podcast.build.redirects import write_redirects
+from podcast.build.skip import output_hashes, remember_build, take_snapshot
 from podcast.build.state import PublishedState, read_state
+from podcast.build.summary import AudioLine, BuildSummary
 from podcast.catalog import Catalog, EpisodeEntry, load_catalog
 from podcast.feed.rss import EpisodeMedia, render_feed
-from podcast.jobs import default_jobs
-from podcast.paths import (
-    FEED_PATH,
-    STATE_PATH,
-)
+from podcast.jobs import PROCESSES_PER_JOB
+from podcast.paths import FEED_PATH, STATE_PATH
 from podcast.problems import PodcastError, Problem, Problems
-from podcast.progress import AudioProgress
 from podcast.quotes.export import build_cards
 from podcast.site.pages import render_site
+from podcast.stamps import StampedCache
 from podcast.tags.id3 import tag_all
 from podcast.writer import Writer
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    catalog: Path = Path("episodes")
-    output: Path = Path("feed")
-    cache: Path = Path(".cache")
-    now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
-    jobs: int = field(default_factory=default_jobs)
-    strict: bool = False
-    # podcast-state.json as read from the publish target (None: nothing published yet)
-    previous_state: bytes | None = None
-    previous_state_source: str = STATE_PATH  # where it was read, for error messages
-    # feed.xml as read from the publish target: identities are recovered from it when
-    # the state is missing or unreadable (None: no feed there)
-    previous_feed: bytes | None = None
-    previous_feed_source: str = FEED_PATH
-    accept_new_guids: bool = False  # a recovered state may lose GUIDs of the published feed
-    progress: AudioProgress | None = None  # per-episode audio progress (slug, phase, done, total)
 
 
 @dataclass(frozen=True)
@@ -75,6 +55,21 @@ class BuildResult:
     removed: list[str]
     identities: Identities | None = None
     audio: dict[str, EncodedAudio] = field(default_factory=dict)
+
+    def summary(self) -> BuildSummary:
+        """What the command line prints of it."""
+        lines = tuple(
+            AudioLine(slug, audio.report.line(), audio.report.notes, audio.cached)
+            for slug, audio in self.audio.items()
+            if audio.report is not None
+        )
+        return BuildSummary(
+            len(self.episodes),
+            len(self.catalog.episodes),
+            self.catalog.show.feed_url,
+            tuple(self.warnings),
+            lines,
+        )
 
 
 def published_state(options: BuildOptions, catalog: Catalog, problems: Problems) -> PublishedState:
@@ -129,11 +124,26 @@ def validate(options: BuildOptions) -> tuple[Catalog, Problems]:
 
 
 def build(options: BuildOptions) -> BuildResult:
+    """Build the show into ``options.output``; see the module docstring for the stages.
+
+    What it read is recorded (:mod:`podcast.build.skip`), so that a later build with
+    nothing changed can leave the build folder as it is.
+    """
+    start = take_snapshot(options)  # the inputs' stamps before anything is read
+    hashes = output_hashes(options.cache)
+    with ReadLog() as read:
+        result = _build(options, hashes)
+    remember_build(options, start, read, result.catalog, result.summary(), hashes)
+    hashes.save(prune=True)  # only the files of this build: the others are gone
+    return result
+
+
+def _build(options: BuildOptions, hashes: StampedCache) -> BuildResult:
     catalog, problems, resolution = _validate(options)  # first: what it can tell, it checks
     catalog = on_published_timeline(catalog, options.cache)  # times as in the MP3, intro included
     catalog = published_slugs(catalog, resolution)  # pages stay where they were published
     episodes = catalog.public_episodes(options.now)
-    writer = Writer(options.output)
+    writer = Writer(options.output, hashes)
     encoded = encode_all(
         episodes,
         catalog.show.meta.audio,
@@ -147,7 +157,10 @@ def build(options: BuildOptions) -> BuildResult:
     identities = with_tags(identities, episodes, tagged)
     files = {slug: t.audio for slug, t in tagged.items()}
     media = place_media(catalog, episodes, files, identities, writer, encoded)
-    media = place_social_images(catalog, episodes, media, writer, options.cache, options.jobs)
+    # each card or clip is one busy process (a normalize job is two): as many as the jobs'
+    # processes, so the same cores are busy
+    card_jobs = options.jobs * PROCESSES_PER_JOB
+    media = place_social_images(catalog, episodes, media, writer, options.cache, card_jobs)
     place_loudness_reports(episodes, encoded, writer)
     person_images = place_person_images(catalog, episodes, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
@@ -160,7 +173,7 @@ def build(options: BuildOptions) -> BuildResult:
         person_images=person_images,
     )
     writer.write_bytes(FEED_PATH, feed, "feed")
-    build_cards(catalog, episodes, encoded, writer, options.cache, options.jobs)  # pages link them
+    build_cards(catalog, episodes, encoded, writer, options.cache, card_jobs)  # pages link them
     render_site(catalog, episodes, media, writer, options.now)
     write_redirects(catalog, episodes, identities.redirects(), writer)
     writer.write_bytes(STATE_PATH, identities.state.to_bytes(), "state")

@@ -8,29 +8,39 @@ problems), :mod:`.show`, :mod:`.people`, :mod:`.assets` (the files an entry
 names), :mod:`.checks` (times, quotes, uniqueness), :mod:`.media` (probing audio
 and images), :mod:`.transcript`, :mod:`.categories`, :mod:`.language`,
 :mod:`.cardstyle` and :mod:`.names` (file names and slugs).
+
+The names below are imported on first use (PEP 562): reading show.yaml for the
+options, or finding that nothing changed since the last build, must not load the
+models (pydantic takes a good part of a second to import).
 """
 
-from podcast.catalog.cardstyle import CardStyleError, colour_rgb, font_family
-from podcast.catalog.language import UNDETERMINED_LANGUAGE, iso639_2
-from podcast.catalog.loader import load_catalog
-from podcast.catalog.models import (
-    AudioInfo,
-    AudioSettings,
-    CardStyle,
-    Catalog,
-    Chapter,
-    EpisodeEntry,
-    EpisodeFile,
-    Person,
-    Quote,
-    SeasonEntry,
-    SeasonFile,
-    ShowEntry,
-    ShowFile,
-    format_timestamp,
-    parse_timestamp,
-)
-from podcast.catalog.names import EPISODE_FILE, SEASON_FILE, SHOW_FILE, slugify
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from podcast.catalog.cardstyle import CardStyleError, colour_rgb, font_family
+    from podcast.catalog.language import UNDETERMINED_LANGUAGE, iso639_2
+    from podcast.catalog.loader import load_catalog
+    from podcast.catalog.models import (
+        AudioInfo,
+        AudioSettings,
+        CardStyle,
+        Catalog,
+        Chapter,
+        EpisodeEntry,
+        EpisodeFile,
+        Person,
+        Quote,
+        SeasonEntry,
+        SeasonFile,
+        ShowEntry,
+        ShowFile,
+        format_timestamp,
+        parse_timestamp,
+    )
+    from podcast.catalog.names import EPISODE_FILE, SEASON_FILE, SHOW_FILE, slugify
 
 __all__ = [
     "EPISODE_FILE",
@@ -59,3 +69,39 @@ __all__ = [
     "parse_timestamp",
     "slugify",
 ]
+
+_HOMES = {
+    "AudioInfo": "podcast.catalog.models",
+    "AudioSettings": "podcast.catalog.models",
+    "CardStyle": "podcast.catalog.models",
+    "CardStyleError": "podcast.catalog.cardstyle",
+    "Catalog": "podcast.catalog.models",
+    "Chapter": "podcast.catalog.models",
+    "EPISODE_FILE": "podcast.catalog.names",
+    "EpisodeEntry": "podcast.catalog.models",
+    "EpisodeFile": "podcast.catalog.models",
+    "Person": "podcast.catalog.models",
+    "Quote": "podcast.catalog.models",
+    "SEASON_FILE": "podcast.catalog.names",
+    "SHOW_FILE": "podcast.catalog.names",
+    "SeasonEntry": "podcast.catalog.models",
+    "SeasonFile": "podcast.catalog.models",
+    "ShowEntry": "podcast.catalog.models",
+    "ShowFile": "podcast.catalog.models",
+    "UNDETERMINED_LANGUAGE": "podcast.catalog.language",
+    "colour_rgb": "podcast.catalog.cardstyle",
+    "font_family": "podcast.catalog.cardstyle",
+    "format_timestamp": "podcast.catalog.models",
+    "iso639_2": "podcast.catalog.language",
+    "load_catalog": "podcast.catalog.loader",
+    "parse_timestamp": "podcast.catalog.models",
+    "slugify": "podcast.catalog.names",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value

@@ -10,24 +10,48 @@ and an exit code here, never a traceback.
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 
 import click
 
 from podcast import __version__
-from podcast.cli.audio import normalize
-from podcast.cli.build import build_command, publish_command
-from podcast.cli.catalog import schema, validate
-from podcast.cli.check import check
 from podcast.cli.common import print_problems
-from podcast.cli.importer import import_command
-from podcast.cli.quotes import quotes, takeaways
-from podcast.cli.serve import serve
 from podcast.problems import CatalogError, PodcastError, Severity
 from podcast.writer import os_error_reason
 
+#: Each command and where it is defined: a command's module is imported only when that
+#: command runs (or ``--help`` lists them all), so ``podcast publish`` does not import
+#: what ``podcast quotes export`` needs.
+COMMANDS = {
+    "validate": "podcast.cli.catalog:validate",
+    "schema": "podcast.cli.catalog:schema",
+    "build": "podcast.cli.build:build_command",
+    "publish": "podcast.cli.build:publish_command",
+    "quotes": "podcast.cli.quotes:quotes",
+    "takeaways": "podcast.cli.quotes:takeaways",
+    "normalize": "podcast.cli.audio:normalize",
+    "serve": "podcast.cli.serve:serve",
+    "check": "podcast.cli.check:check",
+    "import": "podcast.cli.importer:import_command",
+}
+
 
 class PodcastGroup(click.Group):
-    """Turns user-facing errors into messages and an exit code, never a traceback."""
+    """Turns user-facing errors into messages and an exit code, never a traceback.
+
+    Its commands are loaded on first use (:data:`COMMANDS`, click's lazy group).
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, name = COMMANDS[cmd_name].split(":")
+        command = getattr(import_module(module), name)
+        assert isinstance(command, click.Command)
+        return command
 
     def invoke(self, ctx: click.Context):
         try:
@@ -74,17 +98,3 @@ def cli() -> None:
       podcast import        bring an existing show in from its feed (any host)
     """
 
-
-for command in (
-    validate,
-    schema,
-    build_command,
-    publish_command,
-    quotes,
-    takeaways,
-    normalize,
-    serve,
-    check,
-    import_command,
-):
-    cli.add_command(command)

@@ -20,23 +20,22 @@ from podcast.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from podcast.build import BuildResult
-    from podcast.publish import PublishReport
+    from podcast.build.summary import BuildSummary
+    from podcast.publish.destination import PublishReport
 
 
-def print_build(result: BuildResult, build_dir: Path, quiet: bool) -> None:
-    print_problems(result.warnings)
+def print_build(result: BuildSummary, build_dir: Path, quiet: bool) -> None:
+    print_problems(list(result.warnings))
     if not quiet:
-        for slug, audio in result.audio.items():
-            if audio.report is None:
-                continue
+        for audio in result.audio:
             cached = " (cached)" if audio.cached else ""
-            click.echo(f"  {slug}: {audio.report.line()}{cached}")
-            for note in audio.report.notes:
+            click.echo(f"  {audio.slug}: {audio.line}{cached}")
+            for note in audio.notes:
                 click.secho(f"    note: {note}", fg="yellow")
+    unchanged = ", nothing changed since the last build" if result.unchanged else ""
     click.echo(
-        f"built {len(result.episodes)} episode(s) of {len(result.catalog.episodes)} into "
-        f"{build_dir}/ (feed: {result.catalog.show.feed_url})"
+        f"built {result.built} episode(s) of {result.in_catalog} into "
+        f"{build_dir}/ (feed: {result.feed_url}{unchanged})"
     )
 
 
@@ -196,5 +195,5 @@ def publish_command(
         from podcast.check.run import CheckOptions
         from podcast.cli.check import run_check
 
-        if not run_check(published.build.catalog.show.feed_url, CheckOptions()):
+        if not run_check(published.build.feed_url, CheckOptions()):
             sys.exit(1)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from podcast.publish.destination import Upload, UploadProgress
+from podcast.stamps import files_below
 from podcast.writer import OutputError, file_sha256, make_folder, replace_atomically
 
 TMP_SUFFIX = ".publishing"
@@ -47,9 +48,9 @@ class LocalDestination:
 
         def sizes(root: Path) -> dict[str, int]:
             return {
-                p.relative_to(root).as_posix(): p.stat().st_size
-                for p in root.rglob("*")
-                if p.is_file() and not p.name.endswith(TMP_SUFFIX)
+                relpath: stat.st_size
+                for relpath, stat in files_below(root).items()
+                if not relpath.endswith(TMP_SUFFIX)
             }
 
         return self._read(self.root, sizes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from podcast.mime import MEDIA_SUFFIXES, suffix_of
 from podcast.paths import FEED_PATH, INDEX_PATH, STATE_PATH
 from podcast.problems import PodcastError
 from podcast.publish.destination import INTERNAL, Change, Destination, Upload
+from podcast.stamps import files_below
 from podcast.writer import OutputError, file_sha256
 
 
@@ -30,7 +32,7 @@ def upload_rank(relpath: str) -> int:
 def build_files(build_dir: Path) -> dict[str, Path]:
     if not (build_dir / FEED_PATH).is_file():
         raise PodcastError(f"{build_dir}: no {FEED_PATH} here (run podcast build first)")
-    files = {p.relative_to(build_dir).as_posix(): p for p in build_dir.rglob("*") if p.is_file()}
+    files = {relpath: build_dir / relpath for relpath in files_below(build_dir)}
     for relpath in INTERNAL & set(files):
         raise PodcastError(f"{build_dir / relpath}: this name is reserved for podcast publish")
     return files
@@ -104,11 +106,14 @@ class Plan:
         return bool(self.published.checked)
 
 
-def hash_build(build_dir: Path) -> dict[str, Upload]:
+def hash_build(
+    build_dir: Path, sha256: Callable[[Path], str] = file_sha256
+) -> dict[str, Upload]:
+    """Every file of the build, with its hash (``sha256``: one that remembers, if given)."""
     uploads = {}
     for relpath, path in build_files(build_dir).items():
         try:
-            uploads[relpath] = Upload(relpath, path, file_sha256(path), path.stat().st_size)
+            uploads[relpath] = Upload(relpath, path, sha256(path), path.stat().st_size)
         except OSError as error:
             raise OutputError(path, error, "read") from error
     return uploads

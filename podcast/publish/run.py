@@ -24,6 +24,7 @@ The target is a local folder (``public/`` by default) or a bucket
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from podcast.paths import FEED_PATH, INDEX_PATH
@@ -40,6 +41,7 @@ from podcast.publish.plan import (
     make_plan,
     upload_rank,
 )
+from podcast.writer import file_sha256
 
 
 def open_destination(
@@ -70,15 +72,17 @@ def publish(
     break_lock: bool = False,
     progress: UploadProgress | None = None,
     redirect_feed_to: str | None = None,
+    sha256: Callable[[Path], str] = file_sha256,
 ) -> PublishReport:
     """Publish ``build_dir`` to ``target``; see the module docstring for the guarantees.
 
     ``redirect_feed_to``: after the feed, make the target redirect ``feed.xml`` to this
     URL where it can (an S3 bucket serving as a website); the report's notes say how.
+    ``sha256`` hashes the build's files (the command passes one that remembers unchanged ones).
     """
     started = time.monotonic()
     progress = progress or NoUploadProgress()
-    local = hash_build(build_dir)
+    local = hash_build(build_dir, sha256)
     plan = make_plan(local, target, prune)
     if dry_run:
         notes = [f"would redirect {FEED_PATH} to {redirect_feed_to}"] if redirect_feed_to else []

@@ -54,9 +54,11 @@ import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
+import mutagen
 import mutagen.id3 as id3
 from PIL import Image
 
@@ -68,7 +70,6 @@ from podcast.tags.mutagen_door import (
     UNDETERMINED_LANGUAGE,
     Builder,
     Id3,
-    TagDoesNotFit,
     Value,
     audio_span,
     chapter_frames,
@@ -76,11 +77,13 @@ from podcast.tags.mutagen_door import (
     cover_frame,
     flag_frame,
     iso639_2,
+    padded,
     text_frame,
     uri,
     url_frame,
     write_tagged,
 )
+from podcast.writer import file_sha256
 
 COVER_MAX_PX = 1400
 #: Cover sizes tried, largest first, until the tag fits its region.
@@ -235,23 +238,100 @@ class TaggedAudio:
     refitted: bool = False  # the tag did not fit the published file: it needs a new name
 
 
-def _tagged_file(slug: str, tag: bytes, audio: EncodedAudio, cache: Path) -> EncodedAudio:
+@dataclass(frozen=True)
+class TagRequest:
+    """One episode's tag as asked for: its key names the tagged file in the cache.
+
+    The key covers everything the tag's bytes are made of (every frame's value, the
+    artwork's content, the region asked for, the code that renders them), so a tagged
+    file found under it is what rendering the tag again would write: it is not rendered.
+    """
+
+    slug: str
+    key: str
+    region: int | None  # the published region to fit (None: a fresh one)
+
+
+def tag_request(
+    source: TagSource, artwork_sha256: str, relpath: str, region: int | None
+) -> TagRequest:
+    """The request for ``source``'s tag (its cover is not looked at: ``artwork_sha256``)."""
+    values = [
+        (row.frame, repr(row.get(source))) for row in FRAMES if row.build is not cover_frame
+    ]
+    parts = [_code_version(), values, artwork_sha256, relpath, region, source.identity.kept]
+    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode())
+    return TagRequest(source.episode.slug, digest.hexdigest()[:32], region)
+
+
+@cache
+def _code_version() -> str:
+    """The tag code's and its libraries' versions: another one may render other bytes."""
+    import PIL
+
+    from podcast.tags import mutagen_door
+
+    digest = hashlib.sha256(f"{mutagen.version_string} {PIL.__version__}".encode())
+    for module in (__file__, mutagen_door.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
+def _requests_file(slug: str, cache: Path) -> Path:
+    return cache / "tagged" / f"{slug}.requests.json"
+
+
+def _cached_tagged(
+    request: TagRequest, audio: EncodedAudio, cache: Path
+) -> TaggedAudio | None:
+    """The tagged file made for this request before (on this audio), if the cache has it."""
+    try:
+        known = json.loads(_requests_file(request.slug, cache).read_text())[request.key]
+        out = cache / "tagged" / str(known["file"])
+        if known["audio"] != audio.sha256 or out.stat().st_size != known["size"]:
+            return None
+        tagged = EncodedAudio(out, audio.duration, int(known["size"]), str(known["sha256"]))
+        return TaggedAudio(tagged, int(known["region"]), bool(known["refitted"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _tagged_file(
+    request: TagRequest, tag: bytes, region: int, refitted: bool, audio: EncodedAudio, cache: Path
+) -> TaggedAudio:
+    """The file of ``tag`` on ``audio``, named by both (written unless it is there already),
+    remembered as the answer to ``request``."""
     key = hashlib.sha256(audio.sha256.encode() + tag).hexdigest()[:20]
     folder = cache / "tagged"
-    out = folder / f"{slug}.{key}.mp3"
+    out = folder / f"{request.slug}.{key}.mp3"
     meta = out.with_suffix(".json")
-    if out.is_file() and meta.is_file():
+    index = _requests_file(request.slug, cache)
+    file = None
+    try:
         info = json.loads(meta.read_text())
         if out.stat().st_size == info["size"]:
-            return EncodedAudio(out, audio.duration, info["size"], info["sha256"])
-    folder.mkdir(parents=True, exist_ok=True)
-    size, sha256 = write_tagged(audio.path, tag, out)
-    meta.write_text(json.dumps({"size": size, "sha256": sha256}))
-    # Earlier tags of this episode are of no more use.
-    for old in folder.glob(f"{slug}.*"):
-        if old not in (out, meta):
+            file = EncodedAudio(out, audio.duration, info["size"], info["sha256"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    if file is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        size, sha256 = write_tagged(audio.path, tag, out)
+        meta.write_text(json.dumps({"size": size, "sha256": sha256}))
+        file = EncodedAudio(out, audio.duration, size, sha256)
+    # The requests answered by this file (a first publish and the next, whose tag has the
+    # published region: the same bytes) stay; earlier tags of this episode are of no more use.
+    try:
+        requests = json.loads(index.read_text())
+    except (OSError, ValueError):
+        requests = {}
+    answer = {"file": out.name, "audio": audio.sha256, "size": file.size}
+    answer |= {"sha256": file.sha256, "region": region, "refitted": refitted}
+    kept = {k: v for k, v in requests.items() if isinstance(v, dict) and v.get("file") == out.name}
+    index.write_text(json.dumps({**kept, request.key: answer}, sort_keys=True))
+    for old in folder.glob(f"{request.slug}.*"):
+        if old not in (out, meta, index):
             old.unlink(missing_ok=True)
-    return EncodedAudio(out, audio.duration, size, sha256)
+    return TaggedAudio(file, region, refitted)
 
 
 def published_region(identity: PublishedIdentity, audio_length: int) -> int | None:
@@ -288,19 +368,15 @@ def fitted_tag(
     wanted = TAG_REGION if region is None else region
     limit = min(wanted, TAG_REGION)
     for max_px in COVER_STEPS:
-        frames = frames_for(source(covers(max_px)), tags)
-        try:
-            tags.render(frames, limit)
-            break
-        except TagDoesNotFit:
-            continue  # try a smaller cover; after the last, the smallest one it is
-    try:
-        return tags.render(frames, wanted), wanted
-    except TagDoesNotFit as error:
-        if region is not None:
-            return None
-        grown = (error.needed // REGION_STEP + 2) * REGION_STEP
-        return tags.render(frames, grown), grown
+        tag = tags.render(frames_for(source(covers(max_px)), tags))  # unpadded: rendered once
+        if len(tag) <= limit:
+            break  # else try a smaller cover; after the last, the smallest one it is
+    if len(tag) <= wanted:
+        return padded(tag, wanted), wanted
+    if region is not None:
+        return None
+    grown = (len(tag) // REGION_STEP + 2) * REGION_STEP
+    return padded(tag, grown), grown
 
 
 def tag_all(
@@ -321,6 +397,7 @@ def tag_all(
     show = catalog.show
     language = iso639_2(show.meta.language)  # None is a warning of `podcast validate`
     cover_cache: dict[tuple[Path, int], bytes] = {}
+    artwork_hashes: dict[Path, str] = {}
     tagged = {}
     for episode in episodes:
         artwork = episode.artwork or show.artwork
@@ -343,16 +420,19 @@ def tag_all(
             )
 
         relpath = identity.audio_relpath
-        fitted = None
-        if identity.kept:
-            region = published_region(identity, audio_span(audio.path)[1])
-            if region is not None:
-                fitted = fitted_tag(source, covers, relpath, region)
+        region = published_region(identity, audio_span(audio.path)[1]) if identity.kept else None
+        if artwork not in artwork_hashes:
+            artwork_hashes[artwork] = file_sha256(artwork)
+        request = tag_request(source(b""), artwork_hashes[artwork], relpath, region)
+        known = _cached_tagged(request, audio, cache)
+        if known is not None:
+            tagged[episode.slug] = known
+            continue
+        fitted = fitted_tag(source, covers, relpath, region) if region is not None else None
         refitted = identity.kept and fitted is None
         if fitted is None:
             fitted = fitted_tag(source, covers, relpath, None)
         assert fitted is not None  # a fresh region always fits
-        tag, region = fitted
-        file = _tagged_file(episode.slug, tag, audio, cache)
-        tagged[episode.slug] = TaggedAudio(file, region, refitted)
+        tag, fitted_region = fitted
+        tagged[episode.slug] = _tagged_file(request, tag, fitted_region, refitted, audio, cache)
     return tagged

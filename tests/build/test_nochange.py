@@ -9,6 +9,7 @@ import podcast.audio.encode
 import podcast.audio.plot
 import podcast.quotes.clips
 import podcast.quotes.decks
+import podcast.tags.id3
 from podcast.build import BuildOptions, build
 
 NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
@@ -35,6 +36,7 @@ def test_unchanged_build_renders_and_writes_nothing(catalog_dir, tmp_path, monke
     monkeypatch.setattr(podcast.quotes.clips, "cut_clip", fail)
     monkeypatch.setattr(podcast.quotes.decks, "render_png", fail)
     monkeypatch.setattr(podcast.quotes.decks, "render_pptx", fail)
+    monkeypatch.setattr(podcast.tags.id3, "fitted_tag", fail)
     build(options)
     assert stamps(options.output) == output
     assert stamps(options.cache) == cache

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import random
 import struct
 from pathlib import Path
@@ -342,3 +343,34 @@ def test_cover_decodes_from_the_raw_apic(built):
     ]
     image = Image.open(io.BytesIO(apic[len(b"\x00image/jpeg\x00\x03\x00") :]))
     assert image.format == "JPEG" and max(image.size) <= 1400
+
+
+def test_a_tag_is_rendered_again_only_when_something_it_is_made_of_changed(
+    built, catalog_dir, monkeypatch
+):
+    options, _ = built
+    import podcast.tags.id3
+
+    rendered: list[str] = []
+    real = podcast.tags.id3.fitted_tag
+
+    def counting(source, covers, relpath, region):
+        rendered.append(relpath)
+        return real(source, covers, relpath, region)
+
+    monkeypatch.setattr(podcast.tags.id3, "fitted_tag", counting)
+    build(options)
+    assert rendered == []  # nothing changed: every tagged file found under its request
+    # the artwork's content (not its name, not its stamp) is part of the request
+    Image.new("RGB", (1400, 1400), (250, 250, 0)).save(catalog_dir / "artwork.jpg", quality=80)
+    build(options)
+    assert len(rendered) == 2
+    cover = cover_of(published_mp3(options.output, "folge-14-positiv"), tmp_path=options.cache)
+    assert cover.getpixel((700, 700)) == pytest.approx((250, 250, 0), abs=3)
+    rendered.clear()
+    os.utime(catalog_dir / "artwork.jpg")  # touched, same bytes: the same tags
+    build(options)
+    assert rendered == []
+    edit(catalog_dir / EP14, "title: Positiv irritierend", "title: Anders")
+    build(options)
+    assert len(rendered) == 1  # only that episode's tag
