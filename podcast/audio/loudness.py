@@ -23,7 +23,7 @@ import fcntl
 import math
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -276,6 +276,17 @@ def widen_pipe(pipe: IO[bytes]) -> None:
         fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_SIZE)
 
 
+def whole_frames(pipe: IO[bytes], chunk: int, frame: int) -> Iterator[memoryview]:
+    """What ``pipe`` puts out, about ``chunk`` bytes at a time, cut at whole frames of
+    ``frame`` bytes (a partial frame at the very end is dropped); views, not copies."""
+    leftover = b""
+    while data := pipe.read(chunk):
+        data = leftover + data
+        usable = len(data) // frame * frame
+        leftover = data[usable:]
+        yield memoryview(data)[:usable]
+
+
 def band_filter(band: int) -> str:
     """The low-pass that stands for the MP3 encoder's (the encoder is given audio through it
     too, see podcast.audio.pipeline)."""
@@ -347,12 +358,8 @@ def _run(
         stderr = process.stderr
         reader = threading.Thread(target=lambda: errors.append(stderr.read()))
         reader.start()
-        leftover = b""
-        while data := process.stdout.read(chunk):
-            data = leftover + data
-            usable = len(data) // frame * frame
-            leftover = data[usable:]
-            pcm = np.frombuffer(data, dtype=np.int16, count=usable // 2).reshape(-1, width)
+        for data in whole_frames(process.stdout, chunk, frame):
+            pcm = np.frombuffer(data, dtype=np.int16).reshape(-1, width)
             both = pcm.astype(np.float32) * np.float32(1 / (32768 * PIPE_SCALE))
             if loudness and meter.band:
                 meter.feed(

@@ -33,6 +33,7 @@ from podcast.audio.loudness import (
     band_filter,
     layout,
     measure_command,
+    whole_frames,
     widen_pipe,
 )
 from podcast.audio.source import OUTPUT_RATE, AudioError, Source
@@ -155,12 +156,8 @@ def encode_pass(
     broken = False
     decoded = 0  # frames read from the decoder
     try:
-        leftover = b""
-        while data := decoder.stdout.read(chunk):
-            data = leftover + data
-            usable = len(data) // frame * frame
-            leftover = data[usable:]
-            frames = np.frombuffer(data, dtype=np.float32, count=usable // 4).reshape(-1, channels)
+        for data in whole_frames(decoder.stdout, chunk, frame):
+            frames = np.frombuffer(data, dtype=np.float32).reshape(-1, channels)
             if plan.levels is not None:
                 gain = plan.levels.at(decoded, len(frames), OUTPUT_RATE)
                 frames = frames * gain[:, None]

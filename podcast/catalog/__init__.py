@@ -16,8 +16,9 @@ models (pydantic takes a good part of a second to import).
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from podcast.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from podcast.catalog.cardstyle import CardStyleError, colour_rgb, font_family
@@ -99,9 +100,4 @@ _HOMES = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_HOMES[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _HOMES)

@@ -9,6 +9,7 @@ field that refers to the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,37 +66,37 @@ class Assets:
         )
         return False
 
-    def artwork(self, path: Path, written: str, source: YamlSource, loc: Loc) -> Path | None:
-        """A square RGB JPEG or PNG; None (with a problem) if it is missing or not one."""
+    def _image(
+        self,
+        path: Path,
+        written: str,
+        source: YamlSource,
+        loc: Loc,
+        expected: str,
+        check: Callable[[Path], object],
+    ) -> Path | None:
+        """``path`` if it is inside, there and passes ``check``; else None, with a problem."""
         if not self.inside(path, written, source, loc):
             return None
         if not path.is_file():
             shown = self.problems.display(path)
-            self._add(source, loc, f'file "{shown}" not found (expected a JPEG or PNG image)')
+            self._add(source, loc, f'file "{shown}" not found (expected {expected})')
             return None
         if self.probe_media:
             try:
-                check_artwork(path)
+                check(path)
             except MediaError as error:
                 self._add(source, loc, str(error))
                 return None
         return path
 
+    def artwork(self, path: Path, written: str, source: YamlSource, loc: Loc) -> Path | None:
+        """A square RGB JPEG or PNG; None (with a problem) if it is missing or not one."""
+        return self._image(path, written, source, loc, "a JPEG or PNG image", check_artwork)
+
     def social_image(self, path: Path, written: str, source: YamlSource, loc: Loc) -> Path | None:
         """A 16:9 JPEG or PNG (``podcast:image``); None (with a problem) if it is not one."""
-        if not self.inside(path, written, source, loc):
-            return None
-        if not path.is_file():
-            shown = self.problems.display(path)
-            self._add(source, loc, f'file "{shown}" not found (expected a 16:9 JPEG or PNG)')
-            return None
-        if self.probe_media:
-            try:
-                check_social_image(path)
-            except MediaError as error:
-                self._add(source, loc, str(error))
-                return None
-        return path
+        return self._image(path, written, source, loc, "a 16:9 JPEG or PNG", check_social_image)
 
     def jingle(self, path: Path, written: str, source: YamlSource, loc: Loc) -> None:
         """An intro or outro must exist and decode, like a master."""
@@ -150,17 +151,7 @@ class Assets:
         if not person.image or person.image.startswith(("http://", "https://")):
             return
         image = folder / person.image
-        if not self.inside(image, person.image, source, loc):
-            return
-        if not image.is_file():
-            shown = self.problems.display(image)
-            self._add(source, loc, f'file "{shown}" not found (expected an image or URL)')
-            return
-        if self.probe_media:
-            try:
-                check_image(image)
-            except MediaError as error:
-                self._add(source, loc, str(error))
+        self._image(image, person.image, source, loc, "an image or URL", check_image)
 
     def font(self, path: Path, written: str, source: YamlSource, loc: Loc) -> bool:
         """Whether a font file may be used (it is embedded in cards and slide decks)."""
