@@ -44,7 +44,7 @@ from podcast.paths import (
     video_path,
 )
 from podcast.progress import FileProgress
-from podcast.quotes.clips import cached_clip
+from podcast.quotes.clips import cached_clips
 from podcast.quotes.decks import cached_card, cached_deck
 from podcast.quotes.selection import (
     QuoteFilter,
@@ -103,8 +103,8 @@ def export_quotes(
         )
         square = CardFrame.for_show(catalog.show, CARD_SHAPES["1x1"])
         written = []
-        for ref in refs:
-            clip = cached_clip(catalog, ref, encoded[ref.episode.slug], cache)
+        clips = cached_clips(catalog, refs, encoded, cache, default_jobs())
+        for ref, clip in zip(refs, clips, strict=True):
             if fmt == "mp3":
                 progress(f"{file_stem(ref)}.mp3")
                 written.append(_write(out / f"{file_stem(ref)}.mp3", clip.read_bytes()))
@@ -217,8 +217,8 @@ def build_cards(
     season, one per episode) and the takeaway slides (PNG and PPTX) of every season and
     of ``episodes``.
 
-    Cards and clips not in the cache yet are made ``jobs`` at a time (each clip is an
-    ffmpeg process, each card a PNG encode). The pages link them afterwards by asking
+    Cards and clips not in the cache yet are made ``jobs`` at a time (clips by ffmpeg
+    processes that cut many each, cards by PNG encodes). The pages link them afterwards by asking
     ``writer`` what was written.
     """
     frames = {shape: CardFrame.for_show(catalog.show, size) for shape, size in CARD_SHAPES.items()}
@@ -226,10 +226,8 @@ def build_cards(
     language = catalog.show.meta.language
     layouts = [{shape: quote_card(catalog, ref, frame) for shape, frame in frames.items()}
                for ref in refs]  # fmt: skip
+    clips = cached_clips(catalog, refs, encoded, cache, jobs)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        clips = list(
-            pool.map(lambda ref: cached_clip(catalog, ref, encoded[ref.episode.slug], cache), refs)
-        )
         unique = {layout.fingerprint(): layout for shapes in layouts for layout in shapes.values()}
         rendered = pool.map(lambda lay: cached_card(lay, cache), unique.values())
         cards = dict(zip(unique, rendered, strict=True))

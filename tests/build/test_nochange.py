@@ -34,6 +34,7 @@ def test_unchanged_build_renders_and_writes_nothing(catalog_dir, tmp_path, monke
     monkeypatch.setattr(podcast.audio.encode, "encode", fail)
     monkeypatch.setattr(podcast.audio.plot, "draw_plot", fail)
     monkeypatch.setattr(podcast.quotes.clips, "cut_clip", fail)
+    monkeypatch.setattr(podcast.quotes.clips, "cut_clips", fail)
     monkeypatch.setattr(podcast.quotes.decks, "render_png", fail)
     monkeypatch.setattr(podcast.quotes.decks, "render_pptx", fail)
     monkeypatch.setattr(podcast.tags.id3, "fitted_tag", fail)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
@@ -12,8 +14,8 @@ from mutagen.mp3 import MP3
 from podcast.audio.encode import encode_episode
 from podcast.catalog.loader import load_catalog
 from podcast.cli import cli
-from podcast.ffmpeg import probe, run_ffmpeg
-from podcast.quotes.clips import cached_clip
+from podcast.ffmpeg import FfmpegError, probe, run_ffmpeg
+from podcast.quotes.clips import cached_clip, cached_clips, cut_clip
 from podcast.quotes.selection import all_quotes
 from tests.conftest import edit
 
@@ -94,3 +96,40 @@ def test_clip_tags_are_in_the_show_language(catalog_dir, tmp_path):
         f"“{ref.quote.text}” – Prof. Dr. Jutta Rump, Episode 14: {ref.episode.title}"
     )
     assert tags.version == (2, 3, 0)  # written through the tags stage's door, as v2.3
+
+
+def test_clips_cut_together_have_the_bytes_of_clips_cut_alone(catalog_dir, tmp_path):
+    catalog, _ = load_catalog(catalog_dir)
+    refs = all_quotes(catalog.episodes)[:3]
+    assert len({r.episode.slug for r in refs}) > 1  # several episodes' audio in one process
+    settings = catalog.show.meta.audio
+    encoded = {
+        r.episode.slug: encode_episode(r.episode, settings, tmp_path / "cache") for r in refs
+    }
+    together = cached_clips(catalog, refs, encoded, tmp_path / "cache", jobs=1)
+    assert len(together) == len(refs) and all(p.is_file() for p in together)
+    for ref, clip in zip(refs, together, strict=True):
+        alone = cut_clip(catalog, ref, encoded[ref.episode.slug], tmp_path / "alone.mp3")
+        assert alone.read_bytes() == clip.read_bytes()
+    # cached: asking again cuts nothing
+    before = [p.stat().st_mtime_ns for p in together]
+    assert cached_clips(catalog, refs, encoded, tmp_path / "cache", jobs=2) == together
+    assert [p.stat().st_mtime_ns for p in together] == before
+
+
+def test_a_clip_that_cannot_be_cut_names_its_episode(catalog_dir, tmp_path):
+    catalog, _ = load_catalog(catalog_dir)
+    refs = all_quotes(catalog.episodes)[:2]
+    settings = catalog.show.meta.audio
+    encoded = {
+        r.episode.slug: encode_episode(r.episode, settings, tmp_path / "cache") for r in refs
+    }
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(b"not audio at all" * 100)
+    bad = refs[1]
+    assert refs[0].episode.slug != bad.episode.slug  # the error must name the right one
+    encoded[bad.episode.slug] = replace(encoded[bad.episode.slug], path=broken)
+    with pytest.raises(FfmpegError) as error:
+        cached_clips(catalog, refs, encoded, tmp_path / "cache", jobs=1)
+    assert str(bad.episode.audio_path) in str(error.value)
+    assert not list((tmp_path / "cache" / "clips").glob("*.part.mp3"))  # no half-written clip
