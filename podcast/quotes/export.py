@@ -226,40 +226,43 @@ def build_cards(
     language = catalog.show.meta.language
     layouts = [{shape: quote_card(catalog, ref, frame) for shape, frame in frames.items()}
                for ref in refs]  # fmt: skip
-    clips = cached_clips(catalog, refs, encoded, cache, jobs)
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        unique = {layout.fingerprint(): layout for shapes in layouts for layout in shapes.values()}
-        rendered = pool.map(lambda lay: cached_card(lay, cache), unique.values())
-        cards = dict(zip(unique, rendered, strict=True))
-    slides = []
-    for ref, shapes, clip in zip(refs, layouts, clips, strict=True):
-        for shape, layout in shapes.items():
-            if shape == "16x9":
-                slides.append(layout)
-            card = card_path(ref.episode, ref.index, shape=shape)
-            writer.copy_file(card, cards[layout.fingerprint()], "cards")
-        writer.copy_file(clip_path(ref.episode, ref.index), clip, "clips")
-        if catalog.show.meta.cards.video:
-            square = frames["1x1"]
-            layout = shapes["1x1"]
-            for shape in VIDEO_SHAPES:
-                video = cached_video(layout, square, ref, clip, shape, cache, language)
-                writer.copy_file(video_path(ref.episode, ref.index, shape), video, "videos")
-    write_decks(catalog, refs, slides, writer, cache)
+    slides = [shapes["16x9"] for shapes in layouts]
+    # the decks are Python (python-pptx), the clips and cards mostly not (ffmpeg processes,
+    # PNG encodes without the GIL): the decks are made alongside them, on a core they leave
+    with ThreadPoolExecutor(max_workers=1) as deck_maker:
+        decks = deck_maker.submit(deck_files, catalog, refs, slides, cache)
+        clips = cached_clips(catalog, refs, encoded, cache, jobs)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            unique = {lay.fingerprint(): lay for shapes in layouts for lay in shapes.values()}
+            rendered = pool.map(lambda lay: cached_card(lay, cache), unique.values())
+            cards = dict(zip(unique, rendered, strict=True))
+        for ref, shapes, clip in zip(refs, layouts, clips, strict=True):
+            for shape, layout in shapes.items():
+                card = card_path(ref.episode, ref.index, shape=shape)
+                writer.copy_file(card, cards[layout.fingerprint()], "cards")
+            writer.copy_file(clip_path(ref.episode, ref.index), clip, "clips")
+            if catalog.show.meta.cards.video:
+                square = frames["1x1"]
+                layout = shapes["1x1"]
+                for shape in VIDEO_SHAPES:
+                    video = cached_video(layout, square, ref, clip, shape, cache, language)
+                    writer.copy_file(video_path(ref.episode, ref.index, shape), video, "videos")
+        for relpath, deck in decks.result():
+            writer.copy_file(relpath, deck, "decks")
     write_takeaways(catalog, episodes, frames["16x9"], writer, cache)
 
 
-def write_decks(
+def deck_files(
     catalog: Catalog,
     refs: Sequence[QuoteRef],
     slides: Sequence[CardLayout],
-    writer: Writer,
     cache: Path,
-) -> None:
-    """One deck of every quote, one per season and one per episode (16:9 slides)."""
+) -> list[tuple[str, Path]]:
+    """One deck of every quote, one per season and one per episode (16:9 slides): each
+    one's path in the build and its file in the cache (rendered when new)."""
     if not refs:
-        return
-    writer.copy_file(ALL_QUOTES_DECK, cached_deck(slides, cache), "decks")
+        return []
+    decks = [(ALL_QUOTES_DECK, cached_deck(slides, cache))]
     for season in catalog.seasons:
         chosen = [
             slide
@@ -267,12 +270,13 @@ def write_decks(
             if ref.episode.season.number == season.number
         ]
         if chosen:
-            writer.copy_file(season_deck_path(season), cached_deck(chosen, cache), "decks")
+            decks.append((season_deck_path(season), cached_deck(chosen, cache)))
     by_episode: dict[str, tuple[EpisodeEntry, list[CardLayout]]] = {}
     for ref, slide in zip(refs, slides, strict=True):
         by_episode.setdefault(ref.episode.slug, (ref.episode, []))[1].append(slide)
     for episode, chosen in by_episode.values():
-        writer.copy_file(episode_deck_path(episode), cached_deck(chosen, cache), "decks")
+        decks.append((episode_deck_path(episode), cached_deck(chosen, cache)))
+    return decks
 
 
 def write_takeaways(
