@@ -16,16 +16,15 @@ more than 1 dB (the share of the programme it touched audibly).
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from podcast.audio.loudness import TAPS_PER_PHASE, interpolator
 
 LOOKAHEAD = 0.005  # s: the gain reaches a peak's need this early
 HOLD = 0.020  # s: and stays down this long after it (no ripple between close peaks)
 SCREEN = 10 ** (3.0 / 20)  # true peaks are never more than 3 dB over the sample peaks here
-BLOCK = 512  # frames: true peaks are computed in blocks that hold a candidate
 AUDIBLE = 10 ** (-1.0 / 20)  # turned down by more than 1 dB
 PAD = TAPS_PER_PHASE // 2 + 8  # frames: the interpolator's reach, and slack for its delay
+REACH = TAPS_PER_PHASE // 2  # frames: true peaks are computed this near a candidate
 
 
 def running_min(values: np.ndarray, before: int, after: int) -> np.ndarray:
@@ -55,31 +54,29 @@ def _phase_matrix() -> np.ndarray:
 
 
 def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.ndarray:
-    """Per frame, the largest of its sample peak and the interpolated ones after it; only
-    computed in blocks where ``sample`` exceeds ``threshold`` (elsewhere: ``sample``)."""
+    """Per frame, the largest of its sample peak and the interpolated ones next to it; only
+    computed for the frames within :data:`REACH` of one whose ``sample`` exceeds
+    ``threshold`` (elsewhere: ``sample``)."""
     peaks = sample.copy()
-    hot = np.flatnonzero(sample > threshold)
-    if not len(hot):
+    hot = np.concatenate([[0], np.cumsum(sample > threshold)])
+    # a frame is a candidate if a hot one is within the interpolator's reach (its true peak
+    # depends on the samples there): hot frames counted over [n - REACH, n + REACH]
+    n = len(sample)
+    index = np.arange(n)
+    near = hot[np.minimum(index + REACH + 1, n)] > hot[np.maximum(index - REACH, 0)]
+    candidates = np.flatnonzero(near)
+    if not len(candidates):
         return peaks
-    blocks = np.unique(hot // BLOCK)
-    n, channels = frames.shape
+    channels = frames.shape[1]
     half = TAPS_PER_PHASE // 2
-    padded = np.zeros((-(-n // BLOCK) * BLOCK + TAPS_PER_PHASE, channels), dtype=np.float32)
+    padded = np.zeros((n + TAPS_PER_PHASE, channels), dtype=np.float32)
     padded[half : half + n] = frames
-    rows = blocks[:, None] * BLOCK + np.arange(BLOCK + TAPS_PER_PHASE - 1)
-    segments = padded[rows]  # (blocks, BLOCK + taps - 1, channels)
-    windows = sliding_window_view(segments, TAPS_PER_PHASE, axis=1)  # (b, BLOCK, ch, taps)
-    # (not tensordot/matmul: BLAS would start threads that spin on the other core for long
-    # after; einsum's own loop keeps this on the one thread)
-    values = np.einsum("nbct,tk->nbck", windows, _phase_matrix())  # (b, BLOCK, ch, 4)
-    inter = np.abs(values[:, :, 0, 0])  # (blocks, BLOCK); a max over small axes is slow
-    for channel in range(channels):
-        for phase in range(values.shape[3]):
-            np.maximum(inter, np.abs(values[:, :, channel, phase]), out=inter)
-    for block, top in zip(blocks, inter, strict=True):
-        start = block * BLOCK
-        stop = min(start + BLOCK, n)
-        np.maximum(peaks[start:stop], top[: stop - start], out=peaks[start:stop])
+    # (einsum over the gathered windows, not tensordot/matmul: BLAS would start threads that
+    # spin on the other core for long after; einsum's own loop keeps this on the one thread)
+    windows = padded[candidates[:, None] + np.arange(TAPS_PER_PHASE)]  # (m, taps, channels)
+    values = np.einsum("mtc,tk->mck", windows, _phase_matrix())  # (m, channels, phases)
+    top = np.abs(values).reshape(len(candidates), -1).max(axis=1)
+    peaks[candidates] = np.maximum(peaks[candidates], top)
     return peaks
 
 

@@ -131,6 +131,7 @@ def encode_pass(
     assert encoder.stderr
     widen_pipe(decoder.stdout)
     widen_pipe(encoder.stdin)
+    widen_pipe(encoder.stdout)
     decoder_errors: list[bytes] = []
     encoder_errors: list[bytes] = []
     drains = [_drain(decoder.stderr, decoder_errors), _drain(encoder.stderr, encoder_errors)]
