@@ -143,7 +143,7 @@ def encode_pass(
         try:
             measured.append(
                 measure_command(
-                    ["-f", "mp3", "-i", "pipe:0"],
+                    [],  # (the MP3 on stdin)
                     f"[0:a:0]aformat=channel_layouts={layout(channels)}[out]",
                     OUTPUT_RATE,
                     channels,
