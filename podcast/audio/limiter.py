@@ -58,15 +58,21 @@ def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.n
     computed for the frames within :data:`REACH` of one whose ``sample`` exceeds
     ``threshold`` (elsewhere: ``sample``)."""
     peaks = sample.copy()
-    hot = np.concatenate([[0], np.cumsum(sample > threshold)])
-    # a frame is a candidate if a hot one is within the interpolator's reach (its true peak
-    # depends on the samples there): hot frames counted over [n - REACH, n + REACH]
-    n = len(sample)
-    index = np.arange(n)
-    near = hot[np.minimum(index + REACH + 1, n)] > hot[np.maximum(index - REACH, 0)]
-    candidates = np.flatnonzero(near)
-    if not len(candidates):
+    hot = np.flatnonzero(sample > threshold)
+    if not len(hot):
         return peaks
+    # a frame is a candidate if a hot one is within the interpolator's reach (its true peak
+    # depends on the samples there)
+    n = len(sample)
+    if len(hot) * (2 * REACH + 1) < n:  # few: the frames around each
+        around = hot[:, None] + np.arange(-REACH, REACH + 1)
+        candidates = np.unique(np.clip(around, 0, n - 1))
+    else:  # many: hot frames counted over [i - REACH, i + REACH]
+        counts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(sample > threshold, out=counts[1:])
+        index = np.arange(n)
+        near = counts[np.minimum(index + REACH + 1, n)] > counts[np.maximum(index - REACH, 0)]
+        candidates = np.flatnonzero(near)
     channels = frames.shape[1]
     half = TAPS_PER_PHASE // 2
     padded = np.zeros((n + TAPS_PER_PHASE, channels), dtype=np.float32)
@@ -151,10 +157,17 @@ class PeakLimiter:
         if not len(sample) or float(sample.max()) * SCREEN <= self.ceiling:
             return None
         peaks = true_peaks(buffer, sample, self.ceiling / SCREEN)
-        need = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-12))
-        if float(need.min()) >= 1.0:
+        over = np.flatnonzero(peaks > self.ceiling)
+        if not len(over):
             return None
+        # the gain is 1 farther than ``reach`` from every frame over the ceiling: it is
+        # computed between the first and last of those only, and that far around them
         slack = 4  # the interpolated peaks' position is known to a frame or two
-        held = running_min(need, self.hold + slack, self.ahead + slack)
         half = self.ahead // 2
-        return moving_average(moving_average(held, half), half)
+        reach = self.hold + self.ahead + 2 * slack + 2 * half + 1
+        low, high = max(0, int(over[0]) - reach), min(len(peaks), int(over[-1]) + reach + 1)
+        need = np.minimum(1.0, self.ceiling / np.maximum(peaks[low:high], 1e-12))
+        held = running_min(need, self.hold + slack, self.ahead + slack)
+        gain = np.ones(len(peaks))
+        gain[low:high] = moving_average(moving_average(held, half), half)
+        return gain
