@@ -80,7 +80,7 @@ def tee_escape(path: Path) -> str:
 
 def _decoder_command(source: Source, plan: EncodePlan) -> list[str]:
     band = cutoff(plan.bitrate)
-    chain = f"{REFRAME},{band_filter(band)}"  # (the gain is applied here, with the leveler's)
+    chain = f"{REFRAME},{band_filter(band)}"  # (encode_pass applies the gain)
     if plan.prefilter:
         chain = f"{plan.prefilter},{chain}"
     graph, _rate = source.graph(plan.channels, chain)
