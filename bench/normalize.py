@@ -12,7 +12,8 @@ wheel's; PODCAST_FFMPEG selects it for `podcast normalize`), runs the plain enco
 alternately and prints the median wall time, its ratio to the plain encode's, the CPU
 seconds (user + system of all processes), the peak memory of the whole process tree (sum
 of the proportional set sizes, sampled every 50 ms), the output's I / LRA / TP measured by
-ffmpeg's ebur128, and the share of the programme the limiter turned down by more than 1 dB.
+ffmpeg's ebur128 next to the report's, and the share of the programme the limiter turned
+down by more than 1 dB.
 The machine's other load makes single runs noisy: the spread (min–max) is printed too.
 """
 
@@ -285,8 +286,8 @@ def main() -> None:
         print(f"masters: {args.minutes:g} min; {args.repeats} runs each, alternating; "
               f"{os.cpu_count()} cores (shared)")  # fmt: skip
         print("| master | ffmpeg | method | wall s (median, min–max) | ratio | CPU s | peak MB "
-              "| I / LRA / TP | limited > 1 dB |")  # fmt: skip
-        print("|---|---|---|---|---|---|---|---|---|")
+              "| I / LRA / TP (ebur128) | report's I / LRA / TP | limited > 1 dB |")  # fmt: skip
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for label, (master, bitrate) in masters.items():
             for name, ffmpeg in found.items():
                 tag = f"{name} {version(ffmpeg)}"
@@ -310,17 +311,25 @@ def main() -> None:
                     wall = statistics.median(walls)
                     cpu = statistics.median(r.cpu for r in runs[key])
                     peak = max(r.peak_mb for r in runs[key])
-                    limited = ""
+                    limited = reported = ""
                     if key == "podcast normalize":
                         limited = (
                             f"{data['limited_seconds']} s ({data['limited_share']} %), "
                             f"{data['passes']} pass(es)"
                         )
-                        print(f"| {label} | {tag} | input | | | | | {ebur128(ffmpeg, master)} | |")
+                        given = data["input"]
+                        print(
+                            f"| {label} | {tag} | input | | | | | {ebur128(ffmpeg, master)} | "
+                            f"{given['integrated']} / {given['lra']} / {given['true_peak']} | |"
+                        )
+                        output = data["output"]
+                        reported = (
+                            f"{output['integrated']} / {output['lra']} / {output['true_peak']}"
+                        )
                     print(
                         f"| {label} | {tag} | {key} | {wall:.1f} ({min(walls):.1f}–"
                         f"{max(walls):.1f}) | {wall / plain:.2f} | {cpu:.1f} | {peak:.0f} | "
-                        f"{ebur128(ffmpeg, out)} | {limited} |"
+                        f"{ebur128(ffmpeg, out)} | {reported} | {limited} |"
                     )
 
 

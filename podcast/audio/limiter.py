@@ -16,16 +16,15 @@ more than 1 dB (the share of the programme it touched audibly).
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from podcast.audio.loudness import TAPS_PER_PHASE, interpolator
 
 LOOKAHEAD = 0.005  # s: the gain reaches a peak's need this early
 HOLD = 0.020  # s: and stays down this long after it (no ripple between close peaks)
 SCREEN = 10 ** (3.0 / 20)  # true peaks are never more than 3 dB over the sample peaks here
-BLOCK = 512  # frames: true peaks are computed in blocks that hold a candidate
 AUDIBLE = 10 ** (-1.0 / 20)  # turned down by more than 1 dB
 PAD = TAPS_PER_PHASE // 2 + 8  # frames: the interpolator's reach, and slack for its delay
+REACH = TAPS_PER_PHASE // 2  # frames: true peaks are computed this near a candidate
 
 
 def running_min(values: np.ndarray, before: int, after: int) -> np.ndarray:
@@ -55,31 +54,35 @@ def _phase_matrix() -> np.ndarray:
 
 
 def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.ndarray:
-    """Per frame, the largest of its sample peak and the interpolated ones after it; only
-    computed in blocks where ``sample`` exceeds ``threshold`` (elsewhere: ``sample``)."""
+    """Per frame, the largest of its sample peak and the interpolated ones next to it; only
+    computed for the frames within :data:`REACH` of one whose ``sample`` exceeds
+    ``threshold`` (elsewhere: ``sample``)."""
     peaks = sample.copy()
     hot = np.flatnonzero(sample > threshold)
     if not len(hot):
         return peaks
-    blocks = np.unique(hot // BLOCK)
-    n, channels = frames.shape
+    # a frame is a candidate if a hot one is within the interpolator's reach (its true peak
+    # depends on the samples there)
+    n = len(sample)
+    if len(hot) * (2 * REACH + 1) < n:  # few: the frames around each
+        around = hot[:, None] + np.arange(-REACH, REACH + 1)
+        candidates = np.unique(np.clip(around, 0, n - 1))
+    else:  # many: hot frames counted over [i - REACH, i + REACH]
+        counts = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(sample > threshold, out=counts[1:])
+        index = np.arange(n)
+        near = counts[np.minimum(index + REACH + 1, n)] > counts[np.maximum(index - REACH, 0)]
+        candidates = np.flatnonzero(near)
+    channels = frames.shape[1]
     half = TAPS_PER_PHASE // 2
-    padded = np.zeros((-(-n // BLOCK) * BLOCK + TAPS_PER_PHASE, channels), dtype=np.float32)
+    padded = np.zeros((n + TAPS_PER_PHASE, channels), dtype=np.float32)
     padded[half : half + n] = frames
-    rows = blocks[:, None] * BLOCK + np.arange(BLOCK + TAPS_PER_PHASE - 1)
-    segments = padded[rows]  # (blocks, BLOCK + taps - 1, channels)
-    windows = sliding_window_view(segments, TAPS_PER_PHASE, axis=1)  # (b, BLOCK, ch, taps)
-    # (not tensordot/matmul: BLAS would start threads that spin on the other core for long
-    # after; einsum's own loop keeps this on the one thread)
-    values = np.einsum("nbct,tk->nbck", windows, _phase_matrix())  # (b, BLOCK, ch, 4)
-    inter = np.abs(values[:, :, 0, 0])  # (blocks, BLOCK); a max over small axes is slow
-    for channel in range(channels):
-        for phase in range(values.shape[3]):
-            np.maximum(inter, np.abs(values[:, :, channel, phase]), out=inter)
-    for block, top in zip(blocks, inter, strict=True):
-        start = block * BLOCK
-        stop = min(start + BLOCK, n)
-        np.maximum(peaks[start:stop], top[: stop - start], out=peaks[start:stop])
+    # (einsum over the gathered windows, not tensordot/matmul: BLAS would start threads that
+    # spin on the other core for long after; einsum's own loop keeps this on the one thread)
+    windows = padded[candidates[:, None] + np.arange(TAPS_PER_PHASE)]  # (m, taps, channels)
+    values = np.einsum("mtc,tk->mck", windows, _phase_matrix())  # (m, channels, phases)
+    top = np.abs(values).reshape(len(candidates), -1).max(axis=1)
+    peaks[candidates] = np.maximum(peaks[candidates], top)
     return peaks
 
 
@@ -154,10 +157,17 @@ class PeakLimiter:
         if not len(sample) or float(sample.max()) * SCREEN <= self.ceiling:
             return None
         peaks = true_peaks(buffer, sample, self.ceiling / SCREEN)
-        need = np.minimum(1.0, self.ceiling / np.maximum(peaks, 1e-12))
-        if float(need.min()) >= 1.0:
+        over = np.flatnonzero(peaks > self.ceiling)
+        if not len(over):
             return None
+        # the gain is 1 farther than ``reach`` from every frame over the ceiling: it is
+        # computed between the first and last of those only, and that far around them
         slack = 4  # the interpolated peaks' position is known to a frame or two
-        held = running_min(need, self.hold + slack, self.ahead + slack)
         half = self.ahead // 2
-        return moving_average(moving_average(held, half), half)
+        reach = self.hold + self.ahead + 2 * slack + 2 * half + 1
+        low, high = max(0, int(over[0]) - reach), min(len(peaks), int(over[-1]) + reach + 1)
+        need = np.minimum(1.0, self.ceiling / np.maximum(peaks[low:high], 1e-12))
+        held = running_min(need, self.hold + slack, self.ahead + slack)
+        gain = np.ones(len(peaks))
+        gain[low:high] = moving_average(moving_average(held, half), half)
+        return gain

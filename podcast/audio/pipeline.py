@@ -2,10 +2,10 @@
 
 Four processes work at once, each on what it does best:
 
-* an ffmpeg **decoder** joins the source (jingles), applies the gain and puts out float PCM
-  at the MP3's rate;
-* this process applies the speech leveler's gain curve if there is one
-  (:mod:`podcast.audio.leveler`) and runs the true-peak **limiter** (numpy,
+* an ffmpeg **decoder** joins the source (jingles), low-passes it as LAME will and puts out
+  float PCM at the MP3's rate;
+* this process applies the gain (times the speech leveler's gain curve if there is one,
+  :mod:`podcast.audio.leveler`) and runs the true-peak **limiter** (numpy,
   :mod:`podcast.audio.limiter`) on it and writes the result to
 * the ffmpeg **encoder** (libmp3lame), whose tee muxer writes the MP3 to the file and,
   packet for packet, to a pipe that
@@ -80,7 +80,7 @@ def tee_escape(path: Path) -> str:
 
 def _decoder_command(source: Source, plan: EncodePlan) -> list[str]:
     band = cutoff(plan.bitrate)
-    chain = f"{REFRAME},volume={plan.gain:.3f}dB:precision=float,{band_filter(band)}"
+    chain = f"{REFRAME},{band_filter(band)}"  # (encode_pass applies the gain)
     if plan.prefilter:
         chain = f"{plan.prefilter},{chain}"
     graph, _rate = source.graph(plan.channels, chain)
@@ -122,6 +122,7 @@ def encode_pass(
     """Encode ``source`` with ``plan`` into the MP3 ``out``; the MP3 measured as it is written."""
     channels = plan.channels
     limiter = PeakLimiter(OUTPUT_RATE, channels, plan.ceiling)
+    scale = np.float32(10 ** (plan.gain / 20))
     frame = 4 * channels
     chunk = int(CHUNK_SECONDS * OUTPUT_RATE) * frame
     pipe = subprocess.PIPE
@@ -131,6 +132,7 @@ def encode_pass(
     assert encoder.stderr
     widen_pipe(decoder.stdout)
     widen_pipe(encoder.stdin)
+    widen_pipe(encoder.stdout)
     decoder_errors: list[bytes] = []
     encoder_errors: list[bytes] = []
     drains = [_drain(decoder.stderr, decoder_errors), _drain(encoder.stderr, encoder_errors)]
@@ -141,7 +143,7 @@ def encode_pass(
         try:
             measured.append(
                 measure_command(
-                    ["-f", "mp3", "-i", "pipe:0"],
+                    [],  # (the MP3 on stdin)
                     f"[0:a:0]aformat=channel_layouts={layout(channels)}[out]",
                     OUTPUT_RATE,
                     channels,
@@ -159,8 +161,10 @@ def encode_pass(
         for data in whole_frames(decoder.stdout, chunk, frame):
             frames = np.frombuffer(data, dtype=np.float32).reshape(-1, channels)
             if plan.levels is not None:
-                gain = plan.levels.at(decoded, len(frames), OUTPUT_RATE)
+                gain = plan.levels.at(decoded, len(frames), OUTPUT_RATE) * scale  # float32
                 frames = frames * gain[:, None]
+            else:
+                frames = frames * scale
             decoded += len(frames)
             encoder.stdin.write(_pcm16(limiter.process(frames)))
             if progress:

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from podcast.audio.limiter import PeakLimiter, moving_average, running_min
-from podcast.audio.loudness import measure
+from podcast.audio.limiter import PeakLimiter, moving_average, running_min, true_peaks
+from podcast.audio.loudness import _firwin_kaiser, measure
 from podcast.audio.normalize import LoudnessTarget, Source, normalize
 from podcast.ffmpeg import ffmpeg_exe
 from tests.audio.test_normalize import ebur128
@@ -133,3 +133,29 @@ def test_running_min_and_moving_average_match_the_definitions():
     padded = np.concatenate([[values[0]] * 5, values, [values[-1]] * 5])
     expected = [padded[i : i + 11].mean() for i in range(500)]
     np.testing.assert_allclose(moving_average(values, 5), expected)
+
+
+def test_true_peaks_match_full_oversampling_wherever_a_peak_could_be_over():
+    """Oversampling only the frames near a hot one gives, for every frame that can come over
+    the ceiling, the true peak of a 4x oversampling of every frame (band-limited audio, as
+    the limiter is given: low-passed at LAME's 17 kHz)."""
+    rng = np.random.default_rng(7)
+    noise = rng.normal(0, 0.15, (20000, 2)) * np.repeat(rng.uniform(0, 3, 40), 500)[:, None]
+    band = _firwin_kaiser(101, 17000 / (RATE / 2), 8.0)
+    frames = np.stack([np.convolve(noise[:, c], band, "same") for c in range(2)], axis=1)
+    # and bursts of a tone near the band's top, whose samples can all miss its peaks
+    tone = np.sin(2 * np.pi * 16500 / RATE * np.arange(20000) + 0.3)
+    frames += (tone * (np.arange(20000) % 2500 < 200))[:, None] * [0.45, 0.2]
+    frames = frames.astype(np.float32)
+    sample = np.abs(frames).max(axis=1)
+    threshold = 0.5
+    everywhere = true_peaks(frames, sample, -1.0)  # every frame oversampled
+    screened = true_peaks(frames, sample, threshold)
+    hot = sample > threshold
+    assert 0.001 < hot.mean() < 0.2  # some frames are candidates, most are not
+    ceiling = threshold * 10 ** (3.0 / 20)
+    assert (everywhere > ceiling).any()  # some true peaks are over the ceiling
+    np.testing.assert_array_equal(
+        np.minimum(1.0, ceiling / screened), np.minimum(1.0, ceiling / everywhere)
+    )
+    assert (everywhere > sample).any()  # intersample peaks exist and were found
