@@ -140,10 +140,8 @@ class Assets:
                 f"(expected at least {MIN_SAMPLE_RATE} Hz)"
             )
             return info
-        decoded = self.decoder.problem(path, info) if self.decoder else None
-        if decoded is not None:
-            problem(decoded)
-            return None
+        if self.decoder is not None:
+            self.decoder.later(path, info, problem)  # (decoded while the catalog loads)
         return info
 
     def person_image(self, person: Person, folder: Path, source: YamlSource, loc: Loc) -> None:

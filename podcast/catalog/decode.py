@@ -11,11 +11,17 @@ finds the peak) and refuses one
 
 The result is remembered by path, size, mtime and inode in
 ``<cache>/catalog/decoded.json``, so a master is decoded again only when it changed.
+The masters to decode are decoded while the catalog goes on loading, one per core
+(:meth:`DecodeCheck.later`); their problems are added when it has loaded
+(:meth:`DecodeCheck.finish`).
 """
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +60,26 @@ class DecodeCheck:
 
     def __init__(self, cache: Path | None) -> None:
         self.cache = StampedCache(cache / "catalog" / "decoded.json", VERSION) if cache else None
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: list[tuple[Future[str | None], Callable[[str], None]]] = []
+
+    def later(self, path: Path, info: AudioInfo, report: Callable[[str], None]) -> None:
+        """Check the master in the background (ffmpeg processes, one per core); what is
+        wrong with it goes to ``report`` in :meth:`finish`."""
+        if self.pool is None:
+            self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+        self.pending.append((self.pool.submit(self.problem, path, info), report))
+
+    def finish(self) -> None:
+        """Wait for the checks :meth:`later` started; report their problems in that order."""
+        for future, report in self.pending:
+            message = future.result()
+            if message is not None:
+                report(message)
+        self.pending = []
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
 
     def _decoded(self, path: Path, info: AudioInfo) -> Decoded:
         if self.cache is None:

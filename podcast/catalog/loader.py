@@ -192,7 +192,12 @@ def load_catalog(
         problems.add(root, None, "", "catalog folder not found")
         return None, problems
     decoder = DecodeCheck(cache or root.parent / ".cache") if probe_media else None
-    catalog = _walk(Assets(root, problems, probe_media, decoder=decoder))
-    if decoder is not None:
-        decoder.save()
+    try:
+        catalog = _walk(Assets(root, problems, probe_media, decoder=decoder))
+    finally:
+        if decoder is not None:
+            decoder.finish()  # the masters' problems: there is no catalog with any
+            decoder.save()
+    if problems.errors:
+        catalog = None
     return catalog, problems

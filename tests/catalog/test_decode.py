@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 import podcast.catalog.decode
@@ -58,3 +60,29 @@ def test_each_master_is_decoded_once_until_it_changes(catalog_dir, monkeypatch):
     make_tone(catalog_dir / FOLGE / "master.flac", seconds=19.0)  # changed: decoded again
     assert not master_problems(catalog_dir)
     assert calls[2:] == ["folge-14-positiv"]
+
+
+def test_masters_decode_at_once_and_each_problem_names_its_episode(catalog_dir, monkeypatch):
+    """The masters are decoded in parallel while the catalog loads; a broken one still
+    gives no catalog, and every problem names its own episode's file and line."""
+    running, most = [], []
+    real = podcast.catalog.decode.decode
+
+    def overlapping(path, info):
+        running.append(path)
+        most.append(len(running))
+        try:
+            threading.Event().wait(0.3)  # long enough for the other to start
+            return real(path, info)
+        finally:
+            running.remove(path)
+
+    monkeypatch.setattr(podcast.catalog.decode, "decode", overlapping)
+    monkeypatch.setattr(podcast.catalog.decode.os, "cpu_count", lambda: 2)
+    for folge in (FOLGE, "staffel-2/folge-15-weiter"):
+        make_tone(catalog_dir / folge / "master.flac", seconds=0.3)
+    catalog, problems = load_catalog(catalog_dir)
+    assert catalog is None and max(most) == 2
+    errors = [p for p in problems.errors if p.field == "audio"]
+    assert [str(p.file).split("/")[-2] for p in errors] == ["folge-14-positiv", "folge-15-weiter"]
+    assert all(p.line == 4 and "is 0.3 s long" in p.message for p in errors)
