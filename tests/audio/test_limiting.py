@@ -159,3 +159,19 @@ def test_true_peaks_match_full_oversampling_wherever_a_peak_could_be_over():
         np.minimum(1.0, ceiling / screened), np.minimum(1.0, ceiling / everywhere)
     )
     assert (everywhere > sample).any()  # intersample peaks exist and were found
+
+
+def test_a_peak_far_over_the_ceiling_is_held_a_little_under_it():
+    """Cut by 2.6 dB: held at the ceiling; cut by 7.4 dB: 0.15 dB lower per dB beyond 3 dB
+    (MP3 encoding adds most to such transients), at most 0.7 dB."""
+    t = np.arange(4 * RATE) / RATE
+    tone = 0.3 * np.sin(2 * np.pi * 440 * t)
+    tone[1 * RATE : int(1.5 * RATE)] *= 4  # +1.6 dBFS: 2.6 dB over a -1 dBTP ceiling
+    tone[2 * RATE : int(2.5 * RATE)] *= 7  # +6.4 dBFS: 7.4 dB over it
+    frames = np.stack([tone, tone], axis=1).astype(np.float32)
+    out, limiter = _limit(frames, -1.0)
+    moderate = 20 * math.log10(np.abs(out[RATE : int(1.5 * RATE)]).max())
+    deep = 20 * math.log10(np.abs(out[2 * RATE : int(2.5 * RATE)]).max())
+    assert moderate == pytest.approx(-1.0, abs=0.05)
+    assert deep == pytest.approx(-1.0 - 0.15 * (7.4 - 3.0), abs=0.05)
+    np.testing.assert_array_equal(out[: RATE - 2000], frames[: RATE - 2000])  # the rest alone
