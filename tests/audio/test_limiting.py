@@ -175,3 +175,4 @@ def test_a_peak_far_over_the_ceiling_is_held_a_little_under_it():
     assert moderate == pytest.approx(-1.0, abs=0.05)
     assert deep == pytest.approx(-1.0 - 0.15 * (7.4 - 3.0), abs=0.05)
     np.testing.assert_array_equal(out[: RATE - 2000], frames[: RATE - 2000])  # the rest alone
+    assert limiter.limited_by == pytest.approx(20 * math.log10(2.1) - deep, abs=0.05)
