@@ -36,7 +36,6 @@ from podcast.build.state import PublishedState, read_state
 from podcast.build.summary import AudioLine, BuildSummary
 from podcast.catalog import Catalog, EpisodeEntry, load_catalog
 from podcast.feed.rss import EpisodeMedia, render_feed
-from podcast.jobs import PROCESSES_PER_JOB
 from podcast.paths import FEED_PATH, STATE_PATH
 from podcast.problems import PodcastError, Problem, Problems
 from podcast.quotes.export import build_cards
@@ -157,10 +156,8 @@ def _build(options: BuildOptions, hashes: StampedCache) -> BuildResult:
     identities = with_tags(identities, episodes, tagged)
     files = {slug: t.audio for slug, t in tagged.items()}
     media = place_media(catalog, episodes, files, identities, writer, encoded)
-    # each card or clip is one busy process (a normalize job is two): as many as the jobs'
-    # processes, so the same cores are busy
-    card_jobs = options.jobs * PROCESSES_PER_JOB
-    media = place_social_images(catalog, episodes, media, writer, options.cache, card_jobs)
+    # each card is one busy process or thread: as many as the jobs
+    media = place_social_images(catalog, episodes, media, writer, options.cache, options.jobs)
     place_loudness_reports(episodes, encoded, writer)
     person_images = place_person_images(catalog, episodes, writer)
     writer.copy_file(catalog.show.artwork.name, catalog.show.artwork, "artwork")
@@ -173,7 +170,7 @@ def _build(options: BuildOptions, hashes: StampedCache) -> BuildResult:
         person_images=person_images,
     )
     writer.write_bytes(FEED_PATH, feed, "feed")
-    build_cards(catalog, episodes, encoded, writer, options.cache, card_jobs)  # pages link them
+    build_cards(catalog, episodes, encoded, writer, options.cache, options.jobs)  # pages link them
     render_site(catalog, episodes, media, writer, options.now)
     write_redirects(catalog, episodes, identities.redirects(), writer)
     writer.write_bytes(STATE_PATH, identities.state.to_bytes(), "state")

@@ -44,7 +44,7 @@ JOBS_OPTION = click.option(
     "-j",
     type=int,
     default=None,
-    help="Episodes encoded in parallel (default: one per two cores; each uses about two).",
+    help="Episodes encoded in parallel (default: one per core).",
 )
 
 ACCEPT_NEW_GUIDS_OPTION = click.option(
