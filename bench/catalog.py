@@ -130,27 +130,40 @@ def make_artwork(path: Path) -> None:
 
 def make_catalog(root: Path, episodes: int, distinct: bool) -> Path:
     """``root/episodes`` with ``episodes`` episodes; masters distinct or copies of one."""
+    shared = root / "master.flac"
+    if not distinct:
+        root.mkdir(parents=True, exist_ok=True)
+        make_master(shared, 440)
+
+    def master(path: Path, number: int) -> None:
+        if distinct:
+            make_master(path, 200 + number)
+        else:
+            shutil.copy(shared, path)
+
+    return write_catalog(root, episodes, master)
+
+
+def write_catalog(
+    root: Path, episodes: int, master: Callable[[Path, int], None], audio: str = "master.flac"
+) -> Path:
+    """``root/episodes``: the show, one season and ``episodes`` episodes, each with its
+    master ``audio`` written by ``master(path, number)``."""
     catalog = root / "episodes"
     season = catalog / "staffel-1"
     season.mkdir(parents=True)
     (catalog / "show.yaml").write_text(SHOW_YAML, encoding="utf-8")
     make_artwork(catalog / "artwork.jpg")
     (season / "season.yaml").write_text(SEASON_YAML, encoding="utf-8")
-    shared = root / "master.flac"
-    if not distinct:
-        make_master(shared, 440)
     for number in range(1, episodes + 1):
         folder = season / f"folge-{number}-planung"
         folder.mkdir()
-        day = dt_for(number)
+        text = EPISODE_YAML.format(number=number, date=dt_for(number))
         (folder / "episode.yaml").write_text(
-            EPISODE_YAML.format(number=number, date=day), encoding="utf-8"
+            text.replace("audio: master.flac", f"audio: {audio}"), encoding="utf-8"
         )
         (folder / "transcript.vtt").write_text(TRANSCRIPT.format(number=number), encoding="utf-8")
-        if distinct:
-            make_master(folder / "master.flac", 200 + number)
-        else:
-            shutil.copy(shared, folder / "master.flac")
+        master(folder / audio, number)
     return catalog
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -33,44 +32,27 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.catalog import EPISODE_YAML, SEASON_YAML, SHOW_YAML, TRANSCRIPT, make_artwork
+from bench.catalog import children_cpu, write_catalog
 from bench.normalize import binaries, version
 
 PODCAST = [sys.executable, "-m", "podcast"]
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def make_show(root: Path, episodes: int, minutes: float, mono: bool) -> tuple[Path, list[Path]]:
     """``root/episodes`` with ``episodes`` long episodes; the catalog and the masters."""
     from bench.master import generate  # (scipy: the bench extra)
 
-    catalog = root / "episodes"
-    season = catalog / "staffel-1"
-    season.mkdir(parents=True)
-    (catalog / "show.yaml").write_text(SHOW_YAML, encoding="utf-8")
-    make_artwork(catalog / "artwork.jpg")
-    (season / "season.yaml").write_text(SEASON_YAML, encoding="utf-8")
-    masters = []
-    for number in range(1, episodes + 1):
-        folder = season / f"folge-{number}-planung"
-        folder.mkdir()
-        text = EPISODE_YAML.format(number=number, date=f"2020-01-{number:02d}T06:00:00+01:00")
-        (folder / "episode.yaml").write_text(
-            text.replace("master.flac", "master.wav"), encoding="utf-8"
-        )
-        (folder / "transcript.vtt").write_text(TRANSCRIPT.format(number=number), encoding="utf-8")
-        master = folder / "master.wav"
+    masters: list[Path] = []
+
+    def master(path: Path, number: int) -> None:
         if mono:
-            generate(master, minutes, channels=1, rate=48000, bits=24, speech_db=-3.7,
+            generate(path, minutes, channels=1, rate=48000, bits=24, speech_db=-3.7,
                      peak_db=-6, seed=number)  # fmt: skip
         else:
-            generate(master, minutes, channels=2, rate=44100, bits=16, seed=number)
-        masters.append(master)
-    return catalog, masters
+            generate(path, minutes, channels=2, rate=44100, bits=16, seed=number)
+        masters.append(path)
+
+    return write_catalog(root, episodes, master, audio="master.wav"), masters
 
 
 def plain_encodes(ffmpeg: str, masters: list[Path], out: Path, bitrate: str) -> float:

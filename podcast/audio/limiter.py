@@ -69,21 +69,17 @@ def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.n
     computed for the frames within :data:`REACH` of one whose ``sample`` exceeds
     ``threshold`` (elsewhere: ``sample``)."""
     peaks = sample.copy()
-    hot = np.flatnonzero(sample > threshold)
-    if not len(hot):
+    hot = sample > threshold
+    if not hot.any():
         return peaks
     # a frame is a candidate if a hot one is within the interpolator's reach (its true peak
-    # depends on the samples there)
+    # depends on the samples there): hot frames counted over [i - REACH, i + REACH]
     n = len(sample)
-    if len(hot) * (2 * REACH + 1) < n:  # few: the frames around each
-        around = hot[:, None] + np.arange(-REACH, REACH + 1)
-        candidates = np.unique(np.clip(around, 0, n - 1))
-    else:  # many: hot frames counted over [i - REACH, i + REACH]
-        counts = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(sample > threshold, out=counts[1:])
-        index = np.arange(n)
-        near = counts[np.minimum(index + REACH + 1, n)] > counts[np.maximum(index - REACH, 0)]
-        candidates = np.flatnonzero(near)
+    counts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(hot, out=counts[1:])
+    index = np.arange(n)
+    near = counts[np.minimum(index + REACH + 1, n)] > counts[np.maximum(index - REACH, 0)]
+    candidates = np.flatnonzero(near)
     channels = frames.shape[1]
     half = TAPS_PER_PHASE // 2
     padded = np.zeros((n + TAPS_PER_PHASE, channels), dtype=np.float32)

@@ -329,17 +329,18 @@ def _meter_command(
     else:
         graph += f";[out]{REFRAME},aresample={rate}[joined]"
     graph += f";[joined]volume={PIPE_SCALE}:precision=float[meter]"
-    command = [ffmpeg_exe(), "-hide_banner", "-v", "error"]
+    # (-nostdin: a piped MP3 is the source filter's, not the console's)
+    command = [ffmpeg_exe(), "-hide_banner", "-v", "error", "-nostdin"]
     if piped:
         # The MP3 on stdin is read by a source filter in the graph itself, which ffmpeg's
         # lavfi input runs: no demuxer and decoder threads handing over every MP3 frame (ffmpeg
-        # 7 and later: 10 futex calls a frame, more CPU than the decoding). -nostdin: the
-        # pipe is the filter's, not the console's.
+        # 7 and later: 10 futex calls a frame, more CPU than the decoding). Not -filter_complex:
+        # ffmpeg sets that graph up twice, and the first set-up reads 64 kB of the pipe.
         source = f"amovie='{PIPED_MP3}':f=mp3,"
         graph = graph.replace("[0:a:0]", source, 1).replace("[meter]", "[out0]")
-        command += ["-nostdin", "-f", "lavfi", "-i", graph]
+        command += ["-f", "lavfi", "-i", graph]
     else:
-        command += ["-nostdin", *inputs, "-filter_complex", graph, "-map", "[meter]"]
+        command += [*inputs, "-filter_complex", graph, "-map", "[meter]"]
     return [*command, "-f", "s16le", "-acodec", "pcm_s16le", "-"]
 
 

@@ -146,10 +146,7 @@ def clip_cache_path(catalog: Catalog, ref: QuoteRef, encoded: EncodedAudio, cach
 
 def cached_clip(catalog: Catalog, ref: QuoteRef, encoded: EncodedAudio, cache: Path) -> Path:
     """The clip from ``cache/clips``, cut only when its quote or the episode audio changed."""
-    path = clip_cache_path(catalog, ref, encoded, cache)
-    if not path.is_file():
-        cut_clip(catalog, ref, encoded, path)
-    return path
+    return cached_clips(catalog, [ref], {ref.episode.slug: encoded}, cache)[0]
 
 
 def cached_clips(
