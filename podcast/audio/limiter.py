@@ -59,9 +59,14 @@ def moving_average(values: np.ndarray, half: int) -> np.ndarray:
     return (sums[2 * half + 1 :] - sums[: -(2 * half + 1)]) / (2 * half + 1)
 
 
-def _phase_matrix() -> np.ndarray:
-    """(taps, phases): one matrix product gives all four interpolated values of a frame."""
-    return np.stack([phase[::-1] for phase in interpolator()], axis=1).astype(np.float32)
+def candidate_runs(hot: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The frames within :data:`REACH` of a ``hot`` one (sorted frame numbers, of ``n``), as
+    runs ``[starts[i], ends[i])``."""
+    starts = np.maximum(hot - REACH, 0)
+    ends = np.minimum(hot + REACH + 1, n)
+    first = np.flatnonzero(np.concatenate([[True], starts[1:] > ends[:-1]]))
+    last = np.concatenate([first[1:] - 1, [len(hot) - 1]])
+    return starts[first], ends[last]
 
 
 def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.ndarray:
@@ -69,27 +74,26 @@ def true_peaks(frames: np.ndarray, sample: np.ndarray, threshold: float) -> np.n
     computed for the frames within :data:`REACH` of one whose ``sample`` exceeds
     ``threshold`` (elsewhere: ``sample``)."""
     peaks = sample.copy()
-    hot = sample > threshold
-    if not hot.any():
+    hot = np.flatnonzero(sample > threshold)
+    if not len(hot):
         return peaks
     # a frame is a candidate if a hot one is within the interpolator's reach (its true peak
-    # depends on the samples there): hot frames counted over [i - REACH, i + REACH]
+    # depends on the samples there); candidates come in runs, each oversampled by convolution
     n = len(sample)
-    counts = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(hot, out=counts[1:])
-    index = np.arange(n)
-    near = counts[np.minimum(index + REACH + 1, n)] > counts[np.maximum(index - REACH, 0)]
-    candidates = np.flatnonzero(near)
-    channels = frames.shape[1]
     half = TAPS_PER_PHASE // 2
-    padded = np.zeros((n + TAPS_PER_PHASE, channels), dtype=np.float32)
-    padded[half : half + n] = frames
-    # (einsum over the gathered windows, not tensordot/matmul: BLAS would start threads that
-    # spin on the other core for long after; einsum's own loop keeps this on the one thread)
-    windows = padded[candidates[:, None] + np.arange(TAPS_PER_PHASE)]  # (m, taps, channels)
-    values = np.einsum("mtc,tk->mck", windows, _phase_matrix())  # (m, channels, phases)
-    top = np.abs(values).reshape(len(candidates), -1).max(axis=1)
-    peaks[candidates] = np.maximum(peaks[candidates], top)
+    columns = []
+    for channel in range(frames.shape[1]):
+        column = np.zeros(n + TAPS_PER_PHASE, dtype=np.float32)
+        column[half : half + n] = frames[:, channel]
+        columns.append(column)
+    phases = interpolator()
+    for start, end in zip(*(runs.tolist() for runs in candidate_runs(hot, n)), strict=True):
+        top = peaks[start:end]
+        for column in columns:
+            # the window of frame i is [i - half, i + half): valid output i - start
+            window = column[start : end + TAPS_PER_PHASE - 1]
+            for phase in phases:
+                np.maximum(top, np.abs(np.convolve(window, phase, "valid")), out=top)
     return peaks
 
 

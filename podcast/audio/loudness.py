@@ -35,7 +35,6 @@ from podcast.audio.bs1770 import integrated, k_weighting_filter, loudness_range,
 from podcast.ffmpeg import FfmpegError, ffmpeg_exe, last_error_line
 
 SEGMENT = 0.1  # seconds; gating blocks are 4 segments, short-term windows 30
-CHUNK_SECONDS = 1.0
 PIPE_SIZE = 1 << 20
 # The meter's PCM comes as 16-bit integers, a quarter of full scale: half the bytes of float
 # through the pipe, 12 dB of headroom for K-weighted and decoded overs, and a resolution
@@ -45,12 +44,14 @@ PIPE_SCALE = 0.25
 # 1024 or so, cut its CPU time to a third (fewer frames, fewer and larger writes); 65536
 # (1.5 s), fewer hand-overs between ffmpeg 7's threads too: the meter of a 30-min MP3 took
 # 1.7 instead of 2.0 CPU s (either binary)
-REFRAME = "asetnsamples=n=65536:p=0"
+FRAME = 65536
+REFRAME = f"asetnsamples=n={FRAME}:p=0"
 OVERSAMPLE = 4
 TAPS_PER_PHASE = 32
 # Intersample peaks more than 2 dB over the sample peak do not occur in band-limited audio
 # (and not at all after the MP3 low-pass); segments further below the best are skipped.
 TRUE_PEAK_SCREEN = 10 ** (2.0 / 20)
+_UNSCALE = np.float32(1 / (32768 * PIPE_SCALE))  # the meter's PCM, back to full scale
 
 
 @dataclass(frozen=True)
@@ -119,110 +120,119 @@ def interpolator() -> tuple[np.ndarray, ...]:
 
 
 class LoudnessMeter:
-    """Feed float32 frames and their K-weighted twins in order; read :meth:`result`."""
+    """Feed the meter's PCM (see :func:`_run`) in order; read :meth:`result`.
 
-    def __init__(self, rate: int, channels: int, band: bool = False) -> None:
+    The PCM comes as planes of 16-bit samples at :data:`PIPE_SCALE` of full scale, one row
+    per plane: each channel unweighted; then (``loudness``) each channel K-weighted; then
+    (``band``) each channel low-passed at the MP3's band and K-weighted.  Every plane's
+    samples are contiguous, so the sums and peaks below run over contiguous memory.
+    """
+
+    def __init__(self, rate: int, channels: int, band: bool = False, loudness: bool = True) -> None:
         self.rate = rate
         self.channels = channels
-        self.band = band  # fed a third, low-passed and K-weighted, copy of the frames
-        self.band_energies: list[np.ndarray] = []
-        self.pending_b = np.zeros((0, channels), dtype=np.float32)
+        self.loudness = loudness
+        self.band = band and loudness  # fed a third, low-passed and K-weighted, copy
+        self.planes = channels * ((3 if self.band else 2) if loudness else 1)
         self.segment = max(1, round(rate * SEGMENT))
-        self.pending = np.zeros((0, channels), dtype=np.float32)  # < one segment, unweighted
-        self.pending_k = np.zeros((0, channels), dtype=np.float32)
+        self.pending = np.zeros((self.planes, 0), dtype=np.int16)  # < one segment
         self.energies: list[np.ndarray] = []  # mean square per segment, summed over channels
+        self.band_energies: list[np.ndarray] = []
         # per sub-block (a fifth of a segment): K-weighted energy and sample peak, from which
         # the effect of a peak limiter on the loudness is predicted (see predict_limited)
         self.sub = 5 if self.segment % 5 == 0 else 1
         self.sub_energy: list[np.ndarray] = []
         self.sub_peak: list[np.ndarray] = []
         self.frames = 0
-        self.skip = (
-            0  # frames still to drop (decoded only to settle the filters; see measure_split)
-        )
-        self.peaks_only = False
+        self.skip = 0  # frames still to drop (decoded only to settle the filters; measure_split)
         self.sample_peak = 0.0
         self.true_peak = 0.0
-        self.history = np.zeros((TAPS_PER_PHASE - 1, channels), dtype=np.float32)
+        self.last_peak = 0.0  # the sample peak of the last sub-block before the frames to come
+        # the last frames before the ones to come, unweighted, as float (the interpolator's)
+        self.history = np.zeros((channels, TAPS_PER_PHASE - 1), dtype=np.float32)
 
-    def feed(
-        self, frames: np.ndarray, weighted: np.ndarray | None, banded: np.ndarray | None = None
-    ) -> None:
-        """``frames`` (n, channels) and the same frames K-weighted (see k_weighting_filter),
-        and (``band`` meters) low-passed and K-weighted.
-
-        Without ``weighted`` only the peaks are measured (the loudness comes out as NaN).
-        """
+    def feed(self, planes: np.ndarray) -> None:
+        """The next frames: int16 ``planes`` of shape (:attr:`planes`, frames)."""
         if self.skip:
-            drop = min(self.skip, len(frames))
-            self.history = np.concatenate([self.history, frames[:drop]])[-(TAPS_PER_PHASE - 1) :]
+            drop = min(self.skip, planes.shape[1])
+            dropped = planes[: self.channels, :drop].astype(np.float32) * _UNSCALE
+            self.history = np.concatenate([self.history, dropped], axis=1)[:, 1 - TAPS_PER_PHASE :]
+            if drop:
+                last = dropped[:, -(self.segment // self.sub) :]
+                self.last_peak = float(np.abs(last).max())
             self.skip -= drop
-            frames = frames[drop:]
-            weighted = None if weighted is None else weighted[drop:]
-            banded = None if banded is None else banded[drop:]
-        if not len(frames):
+            planes = planes[:, drop:]
+        if not planes.shape[1]:
             return
-        self.frames += len(frames)
-        if weighted is None:
-            self.peaks_only = True
-        data = np.concatenate([self.pending, frames]) if len(self.pending) else frames
-        if weighted is not None and len(self.pending_k):
-            weighted = np.concatenate([self.pending_k, weighted])
-        if banded is not None and len(self.pending_b):
-            banded = np.concatenate([self.pending_b, banded])
-        whole = len(data) // self.segment * self.segment
-        size = self.segment // self.sub
-        if whole and weighted is not None:
-            # energies per sub-block (float32 sums of a few hundred squares: error < 1e-4),
-            # added up in float64 to the 100 ms segments
-            energy = self._sub_energy(weighted[:whole], size)
+        self.frames += planes.shape[1]
+        data = np.concatenate([self.pending, planes], axis=1) if self.pending.shape[1] else planes
+        whole = data.shape[1] // self.segment * self.segment
+        self.pending = data[:, whole:]
+        if not whole:
+            return
+        data = data[:, :whole]
+        channels, size = self.channels, self.segment // self.sub
+        raw = data[:channels].reshape(channels, -1, size)  # (channel, sub-block, frame)
+        top = np.maximum(raw.max(axis=2).astype(np.int32), -raw.min(axis=2).astype(np.int32))
+        sub_peak = (top.max(axis=0) * _UNSCALE).astype(np.float32)
+        if self.loudness:
+            energy = self._sub_energy(data[channels : 2 * channels], size)
             self.energies.append(energy.reshape(-1, self.sub).sum(axis=1))
-            if banded is not None:
-                energy = self._sub_energy(banded[:whole], size)
+            if self.band:
+                energy = self._sub_energy(data[2 * channels :], size)
                 self.band_energies.append(energy.reshape(-1, self.sub).sum(axis=1))
             self.sub_energy.append(energy)
-            self.sub_peak.append(np.abs(data[:whole]).reshape(-1, size * self.channels).max(axis=1))
-        if whole:
-            self._peaks(data[:whole])
-        self.pending = data[whole:]
-        if weighted is not None:
-            self.pending_k = weighted[whole:]
-        if banded is not None:
-            self.pending_b = banded[whole:]
+            self.sub_peak.append(sub_peak)
+        self._peaks(data[:channels], sub_peak)
 
     def _sub_energy(self, weighted: np.ndarray, size: int) -> np.ndarray:
-        sub = weighted.reshape(-1, size, self.channels)
-        return np.einsum("ijk,ijk->i", sub, sub).astype(np.float64) / self.segment
+        """Mean square per sub-block of a segment, summed over channels (float32 sums of a few
+        hundred squares of integers: error < 1e-4; added up in float64)."""
+        energy = np.zeros(weighted.shape[1] // size)
+        for plane in weighted:
+            values = plane.astype(np.float32).reshape(-1, size)
+            energy += np.einsum("ij,ij->i", values, values)
+        return energy * (float(_UNSCALE) ** 2 / self.segment)
 
-    def _peaks(self, data: np.ndarray) -> None:
-        """Sample and true peak of whole segments ``data`` (following ``self.history``)."""
-        n_seg = len(data) // self.segment
-        peaks = np.abs(data).reshape(n_seg, self.segment * self.channels).max(axis=1)
+    def _peaks(self, raw: np.ndarray, peaks: np.ndarray) -> None:
+        """Sample and true peak of ``raw`` (int16, channel by frame, after :attr:`history`),
+        whose sub-blocks' sample peaks are ``peaks``."""
         self.sample_peak = max(self.sample_peak, float(peaks.max()))
-        padded = np.concatenate([self.history, data])
-        self.history = data[-(TAPS_PER_PHASE - 1) :]
-        # Only segments whose sample peak is within TRUE_PEAK_SCREEN of the best true peak
-        # so far are oversampled (loudest first, so the bar rises quickly).
-        for i in np.argsort(peaks)[::-1]:
-            if peaks[i] * TRUE_PEAK_SCREEN <= self.true_peak:
+        reach = TAPS_PER_PHASE - 1
+        size = raw.shape[1] // len(peaks)
+        # The interpolator is a window of TAPS_PER_PHASE frames: oversampling the frames from
+        # ``reach`` before a sub-block to its end gives the intersample values from half a
+        # window before it to half a window before its end, so those near the previous
+        # sub-block's peak too: a window is screened by the louder of the two.
+        screen = np.maximum(peaks, np.concatenate([[self.last_peak], peaks[:-1]]))
+        self.last_peak = float(peaks[-1])
+        # Only windows whose sample peak is within TRUE_PEAK_SCREEN of the best true peak so
+        # far are oversampled (loudest first, so the bar rises quickly).
+        for i in np.argsort(screen)[::-1]:
+            if screen[i] * TRUE_PEAK_SCREEN <= self.true_peak:
                 break
-            start = i * self.segment
-            block = padded[start : start + self.segment + TAPS_PER_PHASE - 1]
-            top = float(peaks[i])
-            for c in range(self.channels):
-                column = np.ascontiguousarray(block[:, c])
+            start = i * size
+            block = raw[:, max(0, start - reach) : start + size].astype(np.float32)
+            block *= _UNSCALE
+            if start < reach:
+                block = np.concatenate([self.history[:, start:], block], axis=1)
+            best = float(peaks[i])
+            for column in block:
                 for phase in interpolator():
-                    top = max(top, float(np.abs(np.convolve(column, phase, "valid")).max()))
-            self.true_peak = max(self.true_peak, top)
+                    best = max(best, float(np.abs(np.convolve(column, phase, "valid")).max()))
+            self.true_peak = max(self.true_peak, best)
+        tail = raw[:, -reach:].astype(np.float32) * _UNSCALE
+        if tail.shape[1] < reach:
+            tail = np.concatenate([self.history, tail], axis=1)[:, -reach:]
+        self.history = tail
 
     def result(self) -> Loudness:
-        if len(self.pending):
-            tail = self.pending
-            self._peaks_tail(tail)
+        if self.pending.shape[1]:
+            self._peaks_tail()
         segments = np.concatenate(self.energies) if self.energies else np.zeros(0)
         return Loudness(
-            integrated=math.nan if self.peaks_only else integrated(segments),
-            lra=math.nan if self.peaks_only else loudness_range(segments),
+            integrated=integrated(segments) if self.loudness else math.nan,
+            lra=loudness_range(segments) if self.loudness else math.nan,
             true_peak=db(self.true_peak),
             sample_peak=db(self.sample_peak),
             duration=self.frames / self.rate,
@@ -239,8 +249,8 @@ class LoudnessMeter:
 
     def then(self, later: LoudnessMeter) -> LoudnessMeter:
         """This meter's audio followed by ``later``'s (which started on a segment boundary)."""
-        if len(self.pending):  # cannot happen when split on a segment boundary; peaks only
-            self._peaks_tail(self.pending)
+        if self.pending.shape[1]:  # cannot happen when split on a segment boundary
+            self._peaks_tail()
         later.energies = self.energies + later.energies
         later.band_energies = self.band_energies + later.band_energies
         later.sub_energy = self.sub_energy + later.sub_energy
@@ -248,13 +258,16 @@ class LoudnessMeter:
         later.frames += self.frames
         later.sample_peak = max(self.sample_peak, later.sample_peak)
         later.true_peak = max(self.true_peak, later.true_peak)
-        later.peaks_only = self.peaks_only or later.peaks_only
         return later
 
-    def _peaks_tail(self, tail: np.ndarray) -> None:
+    def _peaks_tail(self) -> None:
         # The last partial segment: padded with silence to a whole one for the peak scan.
-        pad = np.zeros((self.segment - len(tail), self.channels), dtype=np.float32)
-        self._peaks(np.concatenate([tail, pad]))
+        tail = self.pending[: self.channels]
+        raw = np.zeros((self.channels, self.segment), dtype=np.int16)
+        raw[:, : tail.shape[1]] = tail
+        top = np.maximum(raw.max(axis=1).astype(np.int32), -raw.min(axis=1).astype(np.int32))
+        self._peaks(raw, np.array([top.max() * _UNSCALE]))
+        self.pending = self.pending[:, :0]
 
 
 def measure(path: Path, channels: int | None = None) -> Loudness:
@@ -316,19 +329,20 @@ def _meter_command(
     if loudness and band:
         # K-weighting and low-pass commute: the band copy is the K-weighted one low-passed
         graph += (
-            f";[out]{REFRAME},aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)},asplit[kw][b];"
+            f";[out]aresample={rate},{REFRAME},asplit[raw][k];[k]{k_weighting_filter(rate)},asplit[kw][b];"
             f"[b]{band_filter(band)}[kb];"
             f"[raw][kw][kb]join=inputs=3:{_JOIN3[channels]}[joined]"
         )
     elif loudness:
         graph += (
-            f";[out]{REFRAME},aresample={rate},asplit[raw][k];[k]{k_weighting_filter(rate)}[kw];"
+            f";[out]aresample={rate},{REFRAME},asplit[raw][k];[k]{k_weighting_filter(rate)}[kw];"
             f"[raw][kw]join=inputs=2:channel_layout={'stereo' if channels == 1 else 'quad'}"
             "[joined]"
         )
     else:
-        graph += f";[out]{REFRAME},aresample={rate}[joined]"
-    graph += f";[joined]volume={PIPE_SCALE}:precision=float[meter]"
+        graph += f";[out]aresample={rate},{REFRAME}[joined]"
+    # planar frames of exactly FRAME samples (the last one shorter): see _run
+    graph += f";[joined]volume={PIPE_SCALE}:precision=float,{REFRAME}[meter]"
     # (-nostdin: a piped MP3 is the source filter's, not the console's)
     command = [ffmpeg_exe(), "-hide_banner", "-v", "error", "-nostdin"]
     if piped:
@@ -338,26 +352,26 @@ def _meter_command(
         # ffmpeg sets that graph up twice, and the first set-up reads 64 kB of the pipe.
         source = f"amovie='{PIPED_MP3}':f=mp3,"
         graph = graph.replace("[0:a:0]", source, 1).replace("[meter]", "[out0]")
-        command += ["-f", "lavfi", "-i", graph]
+        command += ["-f", "lavfi", "-i", graph, "-map", "0:a"]
     else:
         command += [*inputs, "-filter_complex", graph, "-map", "[meter]"]
-    return [*command, "-f", "s16le", "-acodec", "pcm_s16le", "-"]
+    # (the data muxer: ffmpeg 7's s16le muxer takes no planar PCM)
+    return [*command, "-f", "data", "-acodec", "pcm_s16le_planar", "-"]
 
 
 def _run(
     command: list[str],
     meter: LoudnessMeter,
-    loudness: bool,
     progress: Callable[[float], None] | None = None,
     stdin: IO[bytes] | None = None,
 ) -> None:
-    """Run the ffmpeg ``command`` (s16le to stdout) and feed what it puts out to ``meter``."""
-    channels, rate = meter.channels, meter.rate
-    # each channel unweighted and K-weighted (and low-passed and K-weighted)
-    copies = (3 if meter.band else 2) if loudness else 1
-    width = copies * channels
-    frame = 2 * width  # int16
-    chunk = int(CHUNK_SECONDS * rate) * frame
+    """Run the ffmpeg ``command`` (see _meter_command) and feed what it puts out to ``meter``.
+
+    Its PCM comes in planar frames of :data:`FRAME` samples, the last one shorter: every
+    read of one frame's bytes is one frame, its planes side by side.
+    """
+    planes = meter.planes
+    size = FRAME * planes * 2  # int16
     with subprocess.Popen(
         command,
         stdin=stdin if stdin is not None else subprocess.DEVNULL,
@@ -370,23 +384,22 @@ def _run(
         stderr = process.stderr
         reader = threading.Thread(target=lambda: errors.append(stderr.read()))
         reader.start()
-        for data in whole_frames(process.stdout, chunk, frame):
-            pcm = np.frombuffer(data, dtype=np.int16).reshape(-1, width)
-            both = pcm.astype(np.float32) * np.float32(1 / (32768 * PIPE_SCALE))
-            if loudness and meter.band:
-                meter.feed(
-                    np.ascontiguousarray(both[:, :channels]),
-                    both[:, channels : 2 * channels],
-                    both[:, 2 * channels :],
-                )
-            elif loudness:
-                meter.feed(np.ascontiguousarray(both[:, :channels]), both[:, channels:])
-            else:
-                meter.feed(both, None)
+        last = False  # a short frame came: the next read must find the end
+        out_of_step = False
+        while data := process.stdout.read(size):
+            if last or len(data) % (2 * planes):
+                out_of_step = True
+                break
+            last = len(data) < size
+            meter.feed(np.frombuffer(data, dtype=np.int16).reshape(planes, -1))
             if progress:
-                progress(meter.frames / rate)
+                progress(meter.frames / meter.rate)
+        if out_of_step:
+            process.kill()
         reader.join()
         process.wait()
+    if out_of_step:
+        raise FfmpegError("the meter's PCM did not come in whole frames")
     if process.returncode != 0:
         raise FfmpegError(last_error_line(b"".join(errors)))
 
@@ -411,8 +424,8 @@ def measure_command(
     ``band``: also measure the audio low-passed at ``band`` Hz (``Loudness.band_integrated``).
     """
     command = _meter_command(inputs, graph, rate, channels, loudness, stdin is not None, band)
-    meter = LoudnessMeter(rate, channels, band=bool(band and loudness))
-    _run(command, meter, loudness, progress, stdin)
+    meter = LoudnessMeter(rate, channels, band=bool(band), loudness=loudness)
+    _run(command, meter, progress, stdin)
     return meter.result()
 
 
@@ -463,7 +476,7 @@ def measure_split(
 
     def run(command: list[str], meter: LoudnessMeter) -> None:
         try:
-            _run(command, meter, True, report)
+            _run(command, meter, report)
         except FfmpegError as error:
             failures.append(error)
 

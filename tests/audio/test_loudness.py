@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+import wave
 
+import numpy as np
 import pytest
 
-from podcast.audio.loudness import measure, measure_command, measure_split
+from podcast.audio.loudness import interpolator, measure, measure_command, measure_split
 from podcast.ffmpeg import run_ffmpeg
 from tests.audio.test_normalize import ebur128, speechlike
 
@@ -64,3 +66,25 @@ def test_two_halves_in_parallel_give_the_one_pass_result(tmp_path, channels, rat
     assert halves.duration == whole.duration
     assert len(halves.short_term) == len(whole.short_term)
     assert len(halves.sub_energy) == len(whole.sub_energy)
+
+
+def test_an_intersample_peak_at_the_end_of_a_block_is_found(tmp_path):
+    # Two loud samples side by side in the last frames of a 100 ms segment, quiet noise
+    # after them: the interpolated peak between them (about 2 dB over the samples) lies
+    # where only the next block's oversampling window reaches, a block whose own samples
+    # are quiet.  The meter must find it all the same: the true peak of oversampling all of it.
+    rate = 44100
+    rng = np.random.default_rng(7)
+    samples = np.rint(rng.standard_normal(3 * rate) * 20) * 4  # multiples of 4: exact in the meter
+    at = 2 * round(rate * 0.1) - 6
+    samples[at : at + 2] = 24000
+    path = tmp_path / "peak.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(samples.astype("<i2").tobytes())
+    x = samples / 32768
+    everywhere = max(float(np.abs(np.convolve(x, phase)).max()) for phase in interpolator())
+    assert 20 * math.log10(everywhere) > 20 * math.log10(24000 / 32768) + 1.5
+    assert measure(path).true_peak == pytest.approx(20 * math.log10(everywhere), abs=0.01)
