@@ -11,7 +11,8 @@ wheel's; PODCAST_FFMPEG selects it for `podcast normalize`), runs the plain enco
 (``ffmpeg -i M -c:a libmp3lame -b:a 128k``, 64k for mono) and `podcast normalize`
 alternately and prints the median wall time, its ratio to the plain encode's, the CPU
 seconds (user + system of all processes), the peak memory of the whole process tree (sum
-of the proportional set sizes, sampled every 50 ms), the output's I / LRA / TP measured by
+of the proportional set sizes, sampled every 50 ms in one more run of each: sampling costs
+CPU, so the timed runs do not sample), the output's I / LRA / TP measured by
 ffmpeg's ebur128 next to the report's, and the share of the programme the limiter turned
 down by more than 1 dB.
 The machine's other load makes single runs noisy: the spread (min–max) is printed too.
@@ -73,7 +74,13 @@ def _tree_rss(root: int) -> int:
     return total
 
 
-def timed(command: list[str], env: dict[str, str]) -> Run:
+def timed(command: list[str], env: dict[str, str], memory: bool = False) -> Run:
+    """Run ``command``: its wall and CPU time, and with ``memory`` its peak memory.
+
+    Sampling the memory costs CPU (every 50 ms the whole process table and the page tables
+    of the processes; more for podcast's five processes than for the plain encode's one), so
+    a timing run does not sample: main() measures the memory in a run of its own.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -87,11 +94,13 @@ def timed(command: list[str], env: dict[str, str]) -> Run:
             done.wait(0.05)
 
     sampler = threading.Thread(target=sample)
-    sampler.start()
+    if memory:
+        sampler.start()
     _out, errors = process.communicate()
     wall = time.perf_counter() - start
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{command[0]} failed: {errors.decode()[-500:]}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -304,13 +313,15 @@ def main() -> None:
                 for _ in range(args.repeats):
                     for key, command in commands.items():
                         runs[key].append(timed(command, env))
+                peaks = {key: timed(command, env, memory=True).peak_mb
+                         for key, command in commands.items()}  # fmt: skip
                 plain = statistics.median(r.wall for r in runs["plain encode"])
                 data = json.loads(report.read_text())
                 for key, out in (("plain encode", plain_out), ("podcast normalize", ours_out)):
                     walls = [r.wall for r in runs[key]]
                     wall = statistics.median(walls)
                     cpu = statistics.median(r.cpu for r in runs[key])
-                    peak = max(r.peak_mb for r in runs[key])
+                    peak = peaks[key]
                     limited = reported = ""
                     if key == "podcast normalize":
                         limited = (
