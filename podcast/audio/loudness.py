@@ -1,18 +1,19 @@
 """Loudness measurement (ITU-R BS.1770-4 / EBU R128) of audio streamed through ffmpeg.
 
-ffmpeg decodes to 32-bit float PCM on a pipe and applies the K-weighting (two biquads in
-double precision, so the IIR filtering runs in the ffmpeg process, on another core), sending
-every channel both unweighted and K-weighted; numpy computes, chunk by chunk:
+ffmpeg decodes and applies the K-weighting (two biquads in double precision, so the IIR
+filtering runs in the ffmpeg process, on another core), sending every channel both unweighted
+and K-weighted as 16-bit PCM in planar frames (each channel's samples side by side); numpy
+computes, frame by frame:
 
 * K-weighted energy of every 100 ms segment (the gating blocks are 4 segments,
   75 % overlap), from which integrated loudness (absolute −70 LUFS gate, relative
   −10 LU gate), short-term loudness (3 s) and loudness range (EBU Tech 3342) follow;
 * the true peak, from 4× polyphase oversampling.  It is only computed for the
-  segments that could beat the highest true peak found so far (a segment's true
+  20 ms sub-blocks that could beat the highest true peak found so far (a sub-block's true
   peak is at most its sample peak times the interpolator's gain bound), which keeps
   the cost of a true-peak scan close to that of a sample-peak scan.
 
-Memory is one chunk of PCM plus a few floats per 100 ms: a 3-hour master needs a
+Memory is one frame of PCM plus a few floats per 100 ms: a 3-hour master needs a
 few MB.  Nothing here holds a whole file.
 """
 
@@ -49,7 +50,7 @@ REFRAME = f"asetnsamples=n={FRAME}:p=0"
 OVERSAMPLE = 4
 TAPS_PER_PHASE = 32
 # Intersample peaks more than 2 dB over the sample peak do not occur in band-limited audio
-# (and not at all after the MP3 low-pass); segments further below the best are skipped.
+# (and not at all after the MP3 low-pass); sub-blocks further below the best are skipped.
 TRUE_PEAK_SCREEN = 10 ** (2.0 / 20)
 _UNSCALE = np.float32(1 / (32768 * PIPE_SCALE))  # the meter's PCM, back to full scale
 
