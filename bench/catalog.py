@@ -178,15 +178,24 @@ def dt_for(number: int) -> str:
 def publish(catalog: Path, jobs: int, source: Path | None = None) -> float:
     """Seconds of one ``podcast publish -q`` to ``<root>/public`` (a fresh process), of this
     podcast or of the one whose source tree is at ``source``."""
-    root = catalog.parent
-    command = [*PODCAST, "publish", "-q", "-c", str(catalog), "-o", str(root / "feed")]
-    command += ["--to", str(root / "public"), "--jobs", str(jobs)]
     env = dict(os.environ, PYTHONPATH=str(source)) if source else None
+    return run_podcast("publish", catalog, ["--jobs", str(jobs)], env)
+
+
+def run_podcast(
+    verb: str, catalog: Path, options: list[str], env: dict[str, str] | None = None
+) -> float:
+    """Seconds of one ``podcast VERB -q`` of ``catalog`` into ``<root>/feed`` and
+    ``<root>/public`` (a fresh process, in ``<root>``: not the repository's directory, whose
+    podcast would be imported whatever ``PYTHONPATH`` says); a failure ends the bench."""
+    root = catalog.parent
+    command = [*PODCAST, verb, "-q", "-c", str(catalog), "-o", str(root / "feed")]
+    command += ["--to", str(root / "public"), *options]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
-        sys.exit(f"podcast publish failed:\n{done.stdout}\n{done.stderr}")
+        sys.exit(f"podcast {verb} failed:\n{done.stdout}\n{done.stderr}")
     return seconds
 
 

@@ -32,10 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.catalog import children_cpu, write_catalog
+from bench.catalog import children_cpu, run_podcast, write_catalog
 from bench.normalize import binaries, version
-
-PODCAST = [sys.executable, "-m", "podcast"]
 
 
 def make_show(root: Path, episodes: int, minutes: float, mono: bool) -> tuple[Path, list[Path]]:
@@ -77,17 +75,8 @@ def build(catalog: Path, ffmpeg: str, jobs: int | None) -> float:
     root = catalog.parent
     for folder in (root / ".cache", root / "feed"):
         shutil.rmtree(folder, ignore_errors=True)
-    command = [*PODCAST, "build", "-q", "-c", str(catalog), "-o", str(root / "feed")]
-    command += ["--to", str(root / "public")]
-    if jobs:
-        command += ["--jobs", str(jobs)]
-    env = {**os.environ, "PODCAST_FFMPEG": ffmpeg}
-    start = time.perf_counter()
-    done = subprocess.run(command, cwd=root, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        sys.exit(f"podcast build failed:\n{done.stdout}\n{done.stderr}")
-    return seconds
+    options = ["--jobs", str(jobs)] if jobs else []
+    return run_podcast("build", catalog, options, {**os.environ, "PODCAST_FFMPEG": ffmpeg})
 
 
 def main() -> None:
